@@ -1,0 +1,456 @@
+//! Configuration from the environment, documented in one place: [`VARS`].
+//!
+//! Flask reads `app.config[...]`; we read environment variables once at start-up, check them,
+//! and stop with a message that names the variable when one is wrong. Nothing is read again
+//! while the server runs, so a bad value can never turn into a 500 later.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use base64::alphabet::{STANDARD, URL_SAFE};
+use base64::engine::fast_portable::{FastPortable, NO_PAD, PAD};
+use cookie::Key;
+
+// base64 0.20 is the version `cookie` already builds; its engines are spelled out like this.
+const URL_SAFE_NO_PAD: FastPortable = FastPortable::from(&URL_SAFE, NO_PAD);
+const URL_SAFE_PAD: FastPortable = FastPortable::from(&URL_SAFE, PAD);
+const STANDARD_PAD: FastPortable = FastPortable::from(&STANDARD, PAD);
+
+/// One environment variable the course reads.
+#[derive(Debug)]
+pub struct Var {
+    pub name: &'static str,
+    pub kind: VarKind,
+    pub default: &'static str,
+    pub lessons: &'static str,
+    pub about: &'static str,
+}
+
+/// How a variable's value is checked at start-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    Text,
+    Port,
+    /// `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (any case).
+    Flag,
+    /// See [`KEY_FORMAT`].
+    Key,
+}
+
+/// Every variable any lesson reads. The README's configuration table is this list.
+pub const VARS: &[Var] = &[
+    Var {
+        name: "HOST",
+        kind: VarKind::Text,
+        default: "127.0.0.1",
+        lessons: "all",
+        about: "Address to listen on. Use 0.0.0.0 to reach the lesson from another machine.",
+    },
+    Var {
+        name: "PORT",
+        kind: VarKind::Port,
+        default: "8000 + lesson number (8001 for lesson 01)",
+        lessons: "all",
+        about: "Port to listen on; the default lets several lessons run side by side.",
+    },
+    Var {
+        name: "SECRET_KEY",
+        kind: VarKind::Key,
+        default: "a development key, made once and kept in `.dev-secret-key`",
+        lessons: "03 on",
+        about: "Signs and encrypts cookies. `just secret` prints a new one.",
+    },
+    Var {
+        name: "SESSION_COOKIE_SECURE",
+        kind: VarKind::Flag,
+        default: "0",
+        lessons: "04 on",
+        about: "Mark the session cookie `Secure` (HTTPS only). Off so curl and requests work on http://127.0.0.1.",
+    },
+];
+
+/// What `SECRET_KEY` accepts: what `just secret` prints.
+pub const KEY_FORMAT: &str = "at least 64 random bytes in URL-safe base64 (86 characters)";
+
+/// Where the development key is kept when `SECRET_KEY` is not set: the workspace root, so every
+/// lesson shares it and `just run` works from any directory. Git ignores it.
+pub fn dev_key_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(".dev-secret-key")
+}
+
+/// Where the secret key came from, for the start-up line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Env,
+    DevFile { path: PathBuf, created: bool },
+    Test,
+}
+
+/// Checked configuration of one running lesson.
+#[derive(Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    key: Option<(Key, KeySource)>,
+    values: BTreeMap<&'static str, String>,
+}
+
+impl fmt::Debug for Config {
+    // Never print the key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("key", &self.key.as_ref().map(|(_, source)| source))
+            .field("values", &self.values)
+            .finish()
+    }
+}
+
+/// A configuration problem: the message names the variable and says how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads and checks the process environment for lesson `number`.
+    /// `needs_key`: load `SECRET_KEY` (or the development key).
+    pub fn from_env(number: u8, needs_key: bool) -> Result<Config, ConfigError> {
+        Self::from_lookup(
+            number,
+            needs_key,
+            |name| std::env::var(name).ok(),
+            &dev_key_path(),
+        )
+    }
+
+    /// The same as [`Config::from_env`], reading from `lookup`: what the tests use.
+    pub fn from_lookup(
+        number: u8,
+        needs_key: bool,
+        lookup: impl Fn(&str) -> Option<String>,
+        dev_key: &Path,
+    ) -> Result<Config, ConfigError> {
+        let mut values = BTreeMap::new();
+        for var in VARS {
+            if let Some(value) = lookup(var.name) {
+                check(var, &value)?;
+                values.insert(var.name, value);
+            }
+        }
+        let host = values
+            .get("HOST")
+            .cloned()
+            .unwrap_or_else(|| "127.0.0.1".into());
+        let port = match values.get("PORT") {
+            Some(port) => port.trim().parse().map_err(|_| bad_port(port))?,
+            None => 8000 + u16::from(number),
+        };
+        let key = if !needs_key {
+            None
+        } else if let Some(text) = values.get("SECRET_KEY") {
+            Some((key_from_env(text)?, KeySource::Env))
+        } else {
+            let (key, created) = load_dev_key(dev_key)?;
+            Some((
+                key,
+                KeySource::DevFile {
+                    path: dev_key.to_path_buf(),
+                    created,
+                },
+            ))
+        };
+        Ok(Config {
+            host,
+            port,
+            key,
+            values,
+        })
+    }
+
+    /// A configuration for tests: a fresh random key, nothing from the environment.
+    pub fn for_tests(number: u8) -> Config {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 8000 + u16::from(number),
+            key: Some((Key::generate(), KeySource::Test)),
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Sets a variable as if it came from the environment (tests). Panics on a value that
+    /// [`Config::from_env`] would refuse, or a name that is not in [`VARS`].
+    pub fn with(mut self, name: &str, value: &str) -> Config {
+        let var = VARS
+            .iter()
+            .find(|var| var.name == name)
+            .unwrap_or_else(|| panic!("{name} is not in shared::config::VARS"));
+        if let Err(error) = check(var, value) {
+            panic!("{error}");
+        }
+        self.values.insert(var.name, value.to_string());
+        self
+    }
+
+    /// The secret key, if the lesson uses one.
+    pub fn key(&self) -> Option<&Key> {
+        self.key.as_ref().map(|(key, _)| key)
+    }
+
+    pub fn key_source(&self) -> Option<&KeySource> {
+        self.key.as_ref().map(|(_, source)| source)
+    }
+
+    /// A flag variable ([`VarKind::Flag`]); unset means off. Checked at start-up.
+    pub fn flag(&self, name: &str) -> bool {
+        self.values
+            .get(name)
+            .is_some_and(|value| parse_flag(value) == Some(true))
+    }
+
+    /// A variable's raw value, if set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+}
+
+fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
+    match var.kind {
+        VarKind::Text => Ok(()),
+        VarKind::Port => value
+            .trim()
+            .parse::<u16>()
+            .map(|_| ())
+            .map_err(|_| bad_port(value)),
+        VarKind::Flag => parse_flag(value).map(|_| ()).ok_or_else(|| {
+            ConfigError(format!(
+                "{} must be 1/true/yes/on or 0/false/no/off, not {value:?}",
+                var.name
+            ))
+        }),
+        // Checked when it is loaded: only lessons with a key look at it.
+        VarKind::Key => Ok(()),
+    }
+}
+
+fn bad_port(value: &str) -> ConfigError {
+    ConfigError(format!(
+        "PORT must be a number from 0 to 65535, not {value:?}"
+    ))
+}
+
+fn parse_flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Decodes a key in the form `just secret` prints. Standard base64 is accepted too.
+pub fn decode_key(text: &str) -> Result<Key, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("it is empty".into());
+    }
+    let bytes = [URL_SAFE_NO_PAD, URL_SAFE_PAD, STANDARD_PAD]
+        .iter()
+        .find_map(|engine| base64::decode_engine(text, engine).ok())
+        .ok_or("it is not base64")?;
+    // `Key::from` would panic under 64 bytes; `try_from` lets us say what is wrong.
+    Key::try_from(bytes.as_slice()).map_err(|_| {
+        format!(
+            "it decodes to {} bytes, and at least 64 are needed",
+            bytes.len()
+        )
+    })
+}
+
+/// Encodes a key in the form [`decode_key`] reads.
+pub fn encode_key(key: &Key) -> String {
+    base64::encode_engine(key.master(), &URL_SAFE_NO_PAD)
+}
+
+fn key_from_env(text: &str) -> Result<Key, ConfigError> {
+    decode_key(text).map_err(|why| {
+        ConfigError(format!(
+            "SECRET_KEY is not usable: {why}. It must be {KEY_FORMAT}; \
+             run `just secret` to make one, or unset SECRET_KEY to use the development key."
+        ))
+    })
+}
+
+fn load_dev_key(path: &Path) -> Result<(Key, bool), ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => decode_key(&text).map(|key| (key, false)).map_err(|why| {
+            ConfigError(format!(
+                "the development key in {} is not usable: {why}. Delete the file to make a new one.",
+                path.display()
+            ))
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let key = Key::generate();
+            write_private(path, &encode_key(&key)).map_err(|error| {
+                ConfigError(format!(
+                    "SECRET_KEY is not set and the development key could not be saved in {}: {error}. \
+                     Set SECRET_KEY (`just secret` makes one).",
+                    path.display()
+                ))
+            })?;
+            Ok((key, true))
+        }
+        Err(error) => Err(ConfigError(format!(
+            "SECRET_KEY is not set and the development key in {} could not be read: {error}",
+            path.display()
+        ))),
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    writeln!(file, "{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn temp_path(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("shared-config-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&dir);
+        dir
+    }
+
+    #[test]
+    fn the_port_defaults_to_8000_plus_the_lesson_number() {
+        let config = Config::from_lookup(3, false, env(&[]), &temp_path("port")).unwrap();
+        assert_eq!((config.host.as_str(), config.port), ("127.0.0.1", 8003));
+    }
+
+    #[test]
+    fn a_bad_port_names_the_variable() {
+        let error =
+            Config::from_lookup(1, false, env(&[("PORT", "eighty")]), &temp_path("p")).unwrap_err();
+        assert!(error.0.contains("PORT"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_key_makes_a_development_key_once_and_reuses_it() {
+        let path = temp_path("dev");
+        let first = Config::from_lookup(3, true, env(&[]), &path).unwrap();
+        let second = Config::from_lookup(3, true, env(&[]), &path).unwrap();
+        assert_eq!(
+            first.key_source(),
+            Some(&KeySource::DevFile {
+                path: path.clone(),
+                created: true
+            })
+        );
+        assert_eq!(
+            second.key_source(),
+            Some(&KeySource::DevFile {
+                path: path.clone(),
+                created: false
+            })
+        );
+        assert!(
+            first.key() == second.key(),
+            "the second start must reuse the saved key"
+        );
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_key_from_just_secret_is_accepted() {
+        let text = encode_key(&Key::generate());
+        assert_eq!(text.len(), 86);
+        let config =
+            Config::from_lookup(3, true, env(&[("SECRET_KEY", &text)]), &temp_path("k")).unwrap();
+        assert_eq!(config.key_source(), Some(&KeySource::Env));
+        assert!(config.key() == Some(&decode_key(&text).unwrap()));
+    }
+
+    #[test]
+    fn a_short_key_stops_the_server_with_a_message_naming_the_variable_and_just_secret() {
+        // What the Flask tutorials do: a short, guessable key.
+        let error = Config::from_lookup(
+            3,
+            true,
+            env(&[("SECRET_KEY", "mysecretkey")]),
+            &temp_path("s"),
+        )
+        .unwrap_err();
+        assert!(
+            error.0.contains("SECRET_KEY") && error.0.contains("just secret"),
+            "{error}"
+        );
+        assert!(error.0.contains("at least 64"), "{error}");
+    }
+
+    #[test]
+    fn a_key_that_is_not_base64_is_refused() {
+        let error = Config::from_lookup(
+            3,
+            true,
+            env(&[("SECRET_KEY", "not base64!")]),
+            &temp_path("b"),
+        )
+        .unwrap_err();
+        assert!(
+            error.0.contains("not base64") && error.0.contains("just secret"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn lessons_without_a_key_ignore_secret_key() {
+        let config =
+            Config::from_lookup(1, false, env(&[("SECRET_KEY", "bad")]), &temp_path("n")).unwrap();
+        assert!(config.key().is_none());
+    }
+
+    #[test]
+    fn flags_are_checked_at_start_up() {
+        let on = Config::from_lookup(
+            4,
+            false,
+            env(&[("SESSION_COOKIE_SECURE", "Yes")]),
+            &temp_path("f"),
+        )
+        .unwrap();
+        assert!(on.flag("SESSION_COOKIE_SECURE"));
+        let error = Config::from_lookup(
+            4,
+            false,
+            env(&[("SESSION_COOKIE_SECURE", "maybe")]),
+            &temp_path("f2"),
+        )
+        .unwrap_err();
+        assert!(error.0.contains("SESSION_COOKIE_SECURE"), "{error}");
+    }
+}

@@ -1,0 +1,68 @@
+//! The helper crate every lesson uses: what a lesson needs and is not the lesson's subject.
+//!
+//! - [`config`]: `HOST`, `PORT`, `SECRET_KEY` and friends, checked at start-up.
+//! - [`Lesson`] and [`run`]: a lesson describes itself; `run` starts the server.
+//! - [`render`]: tera templates (autoescape on) inside one base layout with the cookie inspector.
+//! - [`inspector`]: the panel that shows the `Cookie` header as the server received it.
+//! - [`testkit`]: the lesson's app in-process, a client that keeps cookies like a browser.
+//!
+//! A concept moves in here only after the lesson that teaches it.
+
+pub mod config;
+pub mod inspector;
+mod server;
+pub mod testkit;
+mod web_pages;
+
+pub use config::Config;
+pub use inspector::CookieKind;
+pub use server::{Site, run};
+/// The template context (tera's): `let mut context = Context::new(); context.insert("name", &value);`
+pub use tera::Context;
+pub use web_pages::{Flash, error_page, render, render_status};
+
+use actix_web::web;
+
+/// Everything `shared` needs to know about a lesson. Each lesson has one, as a `static`.
+pub struct Lesson {
+    /// 1 for `lessons/01-raw-cookies`.
+    pub number: u8,
+    /// `raw-cookies`: the folder is `NN-slug`, the package `lesson-NN-slug`.
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// The lesson's own pages, for the navigation bar: `(path, label)`.
+    pub nav: &'static [(&'static str, &'static str)],
+    /// The lesson's templates, embedded in the binary: use [`templates!`].
+    pub templates: &'static [(&'static str, &'static str)],
+    /// The cookies this lesson sets, and how the inspector should read them.
+    pub cookies: &'static [(&'static str, CookieKind)],
+    /// Registers the lesson's routes. Called once per worker thread.
+    pub app: fn(&mut web::ServiceConfig, &Site),
+}
+
+impl Lesson {
+    /// Whether the lesson needs `SECRET_KEY`: it has a signed or encrypted cookie.
+    pub fn needs_key(&self) -> bool {
+        self.cookies
+            .iter()
+            .any(|(_, kind)| *kind != CookieKind::Plain)
+    }
+
+    /// `lesson-01-raw-cookies`.
+    pub fn package(&self) -> String {
+        format!("lesson-{:02}-{}", self.number, self.slug)
+    }
+}
+
+/// Embeds a lesson's templates (from its `templates/` folder) in the binary, so `just run NN`
+/// works from any working directory and a template change rebuilds the lesson.
+///
+/// ```ignore
+/// templates: shared::templates!["index.html", "login.html"],
+/// ```
+#[macro_export]
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $name)))),*]
+    };
+}

@@ -1,0 +1,194 @@
+//! Start-up: configuration, templates, the key, the request log, and the app every lesson runs in.
+
+use std::future::{Ready, ready};
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::error::{ErrorInternalServerError, InternalError};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, FromRequest, HttpRequest, HttpServer, ResponseError, web};
+use cookie::Key;
+
+use crate::config::{Config, KeySource};
+use crate::web_pages::error_page;
+use crate::{Lesson, web_pages};
+
+/// A running lesson: its description, its checked configuration and its templates.
+/// Cheap to clone; handlers can take it as an argument (`site: Site`).
+#[derive(Clone)]
+pub struct Site {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    lesson: &'static Lesson,
+    config: Config,
+    tera: tera::Tera,
+    log_requests: bool,
+}
+
+impl Site {
+    /// Loads the lesson's templates into the base layout. Fails on a template error.
+    /// Requests are not logged (what the tests want); [`run`] turns the log on.
+    pub fn new(lesson: &'static Lesson, config: Config) -> Result<Site, String> {
+        Self::build(lesson, config, false)
+    }
+
+    fn build(lesson: &'static Lesson, config: Config, log_requests: bool) -> Result<Site, String> {
+        let tera = web_pages::load_templates(lesson)?;
+        Ok(Site {
+            inner: Arc::new(Inner {
+                lesson,
+                config,
+                tera,
+                log_requests,
+            }),
+        })
+    }
+
+    pub fn lesson(&self) -> &'static Lesson {
+        self.inner.lesson
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The secret key. Lessons that declare a signed or private cookie always have one.
+    pub fn key(&self) -> &Key {
+        self.inner
+            .config
+            .key()
+            .expect("this lesson declares no signed or private cookie, so it loaded no key")
+    }
+
+    pub(crate) fn tera(&self) -> &tera::Tera {
+        &self.inner.tera
+    }
+
+    /// The app as `run` serves it and the test kit drives it.
+    pub fn app(
+        self,
+    ) -> App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
+        let site = self;
+        App::new()
+            .app_data(site.clone())
+            // Bad forms, paths and queries get a clear 4xx page instead of actix's plain text.
+            .app_data(
+                web::FormConfig::default()
+                    .limit(16 * 1024)
+                    .error_handler(|error, req| bad_input(error, req)),
+            )
+            .app_data(web::PathConfig::default().error_handler(|error, req| bad_input(error, req)))
+            .app_data(web::QueryConfig::default().error_handler(|error, req| bad_input(error, req)))
+            .wrap(from_fn(log_request))
+            .configure(|cfg| (site.lesson().app)(cfg, &site))
+            .default_service(web::to(|req: HttpRequest| async move {
+                error_page(
+                    &req,
+                    actix_web::http::StatusCode::NOT_FOUND,
+                    "There is no page at this address in this lesson.",
+                )
+            }))
+    }
+}
+
+impl FromRequest for Site {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Site, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(req.app_data::<Site>().cloned().ok_or_else(|| {
+            ErrorInternalServerError("shared::Site is missing: build the app with Site::app")
+        }))
+    }
+}
+
+fn bad_input<E: ResponseError + 'static>(error: E, req: &HttpRequest) -> actix_web::Error {
+    let page = error_page(req, error.status_code(), &error.to_string());
+    InternalError::from_response(error, page).into()
+}
+
+/// One line per request: `GET /login -> 200 (0.4 ms)`.
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let log = req
+        .app_data::<Site>()
+        .is_some_and(|site| site.inner.log_requests);
+    let line = log.then(|| format!("{} {}", req.method(), req.uri()));
+    let started = Instant::now();
+    let res = next.call(req).await?;
+    if let Some(line) = line {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("{line} -> {} ({ms:.1} ms)", res.status().as_u16());
+    }
+    Ok(res)
+}
+
+/// Starts the lesson's server: reads the configuration, prints where it listens, serves until
+/// Ctrl-C. A configuration error stops it with a message and exit code 2.
+pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
+    let config = match Config::from_env(lesson.number, lesson.needs_key()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    };
+    if let Some(KeySource::DevFile { path, created }) = config.key_source() {
+        let what = if *created {
+            "made a new development key in"
+        } else {
+            "using the development key in"
+        };
+        eprintln!(
+            "warning: SECRET_KEY is not set; {what} {} (fine for the course, never for production: \
+             `just secret` makes a real one)",
+            path.display()
+        );
+    }
+    let (host, port) = (config.host.clone(), config.port);
+    // The key is loaded once, here, outside the `HttpServer::new` closure: a key made inside it
+    // would differ per worker thread, and a cookie set by one worker would fail on another.
+    let site = match Site::build(lesson, config, true) {
+        Ok(site) => site,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || site.clone().app())
+            .bind((host.as_str(), port))
+            .map_err(|error| {
+                std::io::Error::new(
+                    error.kind(),
+                    format!(
+                        "cannot listen on {host}:{port}: {error} (set PORT to use another port)"
+                    ),
+                )
+            })?;
+        let shown = if host == "0.0.0.0" {
+            "127.0.0.1"
+        } else {
+            host.as_str()
+        };
+        eprintln!(
+            "Lesson {:02} · {} · http://{shown}:{port}/  (Ctrl-C to stop)",
+            lesson.number, lesson.title
+        );
+        server.run().await
+    })
+}

@@ -1,0 +1,357 @@
+//! The test kit: a lesson's app in-process, and a client that keeps cookies like a browser.
+//!
+//! ```ignore
+//! #[actix_web::test]
+//! async fn logging_in_sets_the_cookie() {
+//!     let mut browser = TestClient::new(&LESSON).await;
+//!     let res = browser.post("/login", &[("nm", "alice")]).await;
+//!     res.assert_redirect("/user");
+//!     res.set_cookie("user").assert_http_only().assert_path("/");
+//!     assert!(browser.get("/user").await.body().contains("alice"));
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::{self, TestRequest};
+use actix_web::{Error, body::BoxBody};
+use cookie::{Cookie, SameSite};
+
+use crate::{Config, Lesson, Site};
+
+type Call = Box<dyn Fn(TestRequest) -> CallFuture>;
+type CallFuture = Pin<Box<dyn Future<Output = Result<ServiceResponse<BoxBody>, Error>>>>;
+
+/// A browser in a test: sends the cookies it was given back on every request.
+pub struct TestClient {
+    call: Call,
+    site: Site,
+    jar: BTreeMap<String, String>,
+}
+
+impl TestClient {
+    /// The lesson's app with [`Config::for_tests`]: a fresh random key, default settings.
+    pub async fn new(lesson: &'static Lesson) -> TestClient {
+        Self::with_config(lesson, Config::for_tests(lesson.number)).await
+    }
+
+    /// The lesson's app with `config`, e.g. `Config::for_tests(4).with("SESSION_COOKIE_SECURE", "1")`.
+    pub async fn with_config(lesson: &'static Lesson, config: Config) -> TestClient {
+        let site = Site::new(lesson, config).unwrap_or_else(|error| panic!("{error}"));
+        Self::for_site(site).await
+    }
+
+    /// A client for an app built from `site`. Two clients for one `site` share its key, like two
+    /// browsers on one server.
+    pub async fn for_site(site: Site) -> TestClient {
+        let app = site.clone().app();
+        let app = Rc::new(test::init_service(app).await);
+        let call: Call = Box::new(move |req: TestRequest| {
+            let app = Rc::clone(&app);
+            let req = req.to_request();
+            Box::pin(async move {
+                app.call(req)
+                    .await
+                    .map(ServiceResponse::map_into_boxed_body)
+            })
+        });
+        TestClient {
+            call,
+            site,
+            jar: BTreeMap::new(),
+        }
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    /// Posts `fields` as an HTML form does (`application/x-www-form-urlencoded`).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        self.send(TestRequest::post().uri(path).set_form(fields))
+            .await
+    }
+
+    /// Sends `req` with the cookies in the jar, then keeps what the response's `Set-Cookie`
+    /// headers say, as a browser does.
+    pub async fn send(&mut self, req: TestRequest) -> TestResponse {
+        let req = if self.jar.is_empty() {
+            req
+        } else {
+            req.insert_header((header::COOKIE, self.cookie_header()))
+        };
+        self.send_raw(req).await
+    }
+
+    /// Sends `req` as it is, without the jar's cookies (a hand-made `Cookie` header, say), and
+    /// keeps what the response sets.
+    pub async fn send_raw(&mut self, req: TestRequest) -> TestResponse {
+        let res = match (self.call)(req).await {
+            Ok(res) => res,
+            Err(error) => {
+                let res = error.error_response();
+                panic!(
+                    "the app returned an error instead of a response: {error} ({})",
+                    res.status()
+                )
+            }
+        };
+        let method = res.request().method().clone();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await;
+        let body = String::from_utf8_lossy(&body).into_owned();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().expect("Set-Cookie is ASCII");
+            let cookie = Cookie::parse(text.to_string())
+                .unwrap_or_else(|error| panic!("bad Set-Cookie {text:?}: {error}"));
+            if is_removal(&cookie) {
+                self.jar.remove(cookie.name());
+            } else {
+                self.jar
+                    .insert(cookie.name().to_string(), cookie.value().to_string());
+            }
+        }
+        TestResponse {
+            method,
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The value the browser holds for `name`, as it would send it.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.jar.get(name).map(String::as_str)
+    }
+
+    /// Puts a cookie in the jar by hand: what a user with the browser's dev tools can do.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.jar.insert(name.to_string(), value.to_string());
+    }
+
+    pub fn remove_cookie(&mut self, name: &str) {
+        self.jar.remove(name);
+    }
+
+    /// Forgets every cookie: a new browser profile.
+    pub fn clear_cookies(&mut self) {
+        self.jar.clear();
+    }
+
+    /// The `Cookie` header the next request will carry.
+    pub fn cookie_header(&self) -> String {
+        let pairs: Vec<String> = self
+            .jar
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        pairs.join("; ")
+    }
+}
+
+fn is_removal(cookie: &Cookie<'_>) -> bool {
+    let max_age_zero = cookie
+        .max_age()
+        .is_some_and(|age| age <= time::Duration::ZERO);
+    let expired = cookie
+        .expires_datetime()
+        .is_some_and(|at| at <= time::OffsetDateTime::now_utc());
+    max_age_zero || expired
+}
+
+// `time` is re-exported by `cookie`; no separate dependency needed here.
+use cookie::time;
+
+/// What the app answered.
+pub struct TestResponse {
+    method: Method,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl TestResponse {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// The body without the cookie inspector, for assertions about the page itself.
+    pub fn main(&self) -> &str {
+        let body = self.body.as_str();
+        let start = body.find("<main>").unwrap_or(0);
+        let end = body
+            .find("</main>")
+            .map_or(body.len(), |end| end + "</main>".len());
+        &body[start..end.max(start)]
+    }
+
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "{} expected status {status}, got {}; body:\n{}",
+            self.method,
+            self.status,
+            self.body
+        );
+        self
+    }
+
+    /// A redirect (303 See Other, 302 or 307) to exactly `location`.
+    pub fn assert_redirect(&self, location: &str) -> &Self {
+        assert!(
+            self.status.is_redirection(),
+            "expected a redirect to {location}, got {}; body:\n{}",
+            self.status,
+            self.body
+        );
+        assert_eq!(self.header("location"), Some(location), "redirect target");
+        self
+    }
+
+    /// The main part of the page contains `text` (the inspector is not searched).
+    pub fn assert_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.main().contains(text),
+            "expected {text:?} in the page:\n{}",
+            self.main()
+        );
+        self
+    }
+
+    pub fn assert_not_contains(&self, text: &str) -> &Self {
+        assert!(
+            !self.main().contains(text),
+            "did not expect {text:?} in the page:\n{}",
+            self.main()
+        );
+        self
+    }
+
+    /// All `Set-Cookie` headers, parsed.
+    pub fn set_cookies(&self) -> Vec<SetCookie> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|text| Cookie::parse(text.to_string()).ok())
+            .map(|cookie| SetCookie(cookie.into_owned()))
+            .collect()
+    }
+
+    /// The `Set-Cookie` for `name`; panics if the response sets none.
+    pub fn set_cookie(&self, name: &str) -> SetCookie {
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.0.name() == name)
+            .unwrap_or_else(|| panic!("no Set-Cookie for {name:?}; headers: {:?}", self.headers))
+    }
+
+    pub fn has_set_cookie(&self, name: &str) -> bool {
+        self.set_cookies().iter().any(|c| c.0.name() == name)
+    }
+}
+
+/// A `Set-Cookie` header, with assertions for its attributes.
+#[derive(Debug, Clone)]
+pub struct SetCookie(pub Cookie<'static>);
+
+impl SetCookie {
+    pub fn value(&self) -> &str {
+        self.0.value()
+    }
+
+    pub fn assert_http_only(&self) -> &Self {
+        assert_eq!(
+            self.0.http_only(),
+            Some(true),
+            "{} should be HttpOnly",
+            self.0
+        );
+        self
+    }
+
+    pub fn assert_not_http_only(&self) -> &Self {
+        assert_ne!(
+            self.0.http_only(),
+            Some(true),
+            "{} should not be HttpOnly",
+            self.0
+        );
+        self
+    }
+
+    pub fn assert_same_site(&self, same_site: SameSite) -> &Self {
+        assert_eq!(
+            self.0.same_site(),
+            Some(same_site),
+            "SameSite of {}",
+            self.0
+        );
+        self
+    }
+
+    pub fn assert_secure(&self, secure: bool) -> &Self {
+        assert_eq!(
+            self.0.secure().unwrap_or(false),
+            secure,
+            "Secure of {}",
+            self.0
+        );
+        self
+    }
+
+    pub fn assert_path(&self, path: &str) -> &Self {
+        assert_eq!(self.0.path(), Some(path), "Path of {}", self.0);
+        self
+    }
+
+    /// No `Max-Age` and no `Expires`: the browser forgets it when it closes.
+    pub fn assert_browser_session(&self) -> &Self {
+        assert!(
+            self.0.max_age().is_none() && self.0.expires().is_none(),
+            "{} should have neither Max-Age nor Expires",
+            self.0
+        );
+        self
+    }
+
+    /// `Max-Age` equal to `seconds`.
+    pub fn assert_max_age(&self, seconds: i64) -> &Self {
+        assert_eq!(
+            self.0.max_age().map(|age| age.whole_seconds()),
+            Some(seconds),
+            "Max-Age of {}",
+            self.0
+        );
+        self
+    }
+
+    /// A removal cookie: empty value, `Max-Age=0` or an `Expires` in the past.
+    pub fn assert_removal(&self) -> &Self {
+        assert!(is_removal(&self.0), "{} should remove the cookie", self.0);
+        self
+    }
+}
