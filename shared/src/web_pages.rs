@@ -102,6 +102,14 @@ pub fn render_status(
     }
 }
 
+/// A redirect to `location` with `303 See Other`: the browser follows it with a GET, so
+/// reloading the page it lands on never re-sends a form (Flask's `redirect(url_for(...))`).
+pub fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
 /// A clear error page with `status` and a sentence that says what was wrong.
 pub fn error_page(req: &HttpRequest, status: StatusCode, message: &str) -> HttpResponse {
     let mut context = Context::new();
