@@ -76,10 +76,7 @@ pub const KEY_FORMAT: &str = "at least 64 random bytes in URL-safe base64 (86 ch
 /// Where the development key is kept when `SECRET_KEY` is not set: the workspace root, so every
 /// lesson shares it and `just run` works from any directory. Git ignores it.
 pub fn dev_key_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join(".dev-secret-key")
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).join(".dev-secret-key")
 }
 
 /// Where the secret key came from, for the start-up line.
@@ -127,12 +124,7 @@ impl Config {
     /// Reads and checks the process environment for lesson `number`.
     /// `needs_key`: load `SECRET_KEY` (or the development key).
     pub fn from_env(number: u8, needs_key: bool) -> Result<Config, ConfigError> {
-        Self::from_lookup(
-            number,
-            needs_key,
-            |name| std::env::var(name).ok(),
-            &dev_key_path(),
-        )
+        Self::from_lookup(number, needs_key, |name| std::env::var(name).ok(), &dev_key_path())
     }
 
     /// The same as [`Config::from_env`], reading from `lookup`: what the tests use.
@@ -149,10 +141,7 @@ impl Config {
                 values.insert(var.name, value);
             }
         }
-        let host = values
-            .get("HOST")
-            .cloned()
-            .unwrap_or_else(|| "127.0.0.1".into());
+        let host = values.get("HOST").cloned().unwrap_or_else(|| "127.0.0.1".into());
         let port = match values.get("PORT") {
             Some(port) => port.trim().parse().map_err(|_| bad_port(port))?,
             None => 8000 + u16::from(number),
@@ -163,20 +152,9 @@ impl Config {
             Some((key_from_env(text)?, KeySource::Env))
         } else {
             let (key, created) = load_dev_key(dev_key)?;
-            Some((
-                key,
-                KeySource::DevFile {
-                    path: dev_key.to_path_buf(),
-                    created,
-                },
-            ))
+            Some((key, KeySource::DevFile { path: dev_key.to_path_buf(), created }))
         };
-        Ok(Config {
-            host,
-            port,
-            key,
-            values,
-        })
+        Ok(Config { host, port, key, values })
     }
 
     /// A configuration for tests: a fresh random key, nothing from the environment.
@@ -214,9 +192,7 @@ impl Config {
 
     /// A flag variable ([`VarKind::Flag`]); unset means off. Checked at start-up.
     pub fn flag(&self, name: &str) -> bool {
-        self.values
-            .get(name)
-            .is_some_and(|value| parse_flag(value) == Some(true))
+        self.values.get(name).is_some_and(|value| parse_flag(value) == Some(true))
     }
 
     /// A variable's raw value, if set.
@@ -228,11 +204,7 @@ impl Config {
 fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
     match var.kind {
         VarKind::Text => Ok(()),
-        VarKind::Port => value
-            .trim()
-            .parse::<u16>()
-            .map(|_| ())
-            .map_err(|_| bad_port(value)),
+        VarKind::Port => value.trim().parse::<u16>().map(|_| ()).map_err(|_| bad_port(value)),
         VarKind::Flag => parse_flag(value).map(|_| ()).ok_or_else(|| {
             ConfigError(format!(
                 "{} must be 1/true/yes/on or 0/false/no/off, not {value:?}",
@@ -245,9 +217,7 @@ fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
 }
 
 fn bad_port(value: &str) -> ConfigError {
-    ConfigError(format!(
-        "PORT must be a number from 0 to 65535, not {value:?}"
-    ))
+    ConfigError(format!("PORT must be a number from 0 to 65535, not {value:?}"))
 }
 
 fn parse_flag(value: &str) -> Option<bool> {
@@ -269,12 +239,8 @@ pub fn decode_key(text: &str) -> Result<Key, String> {
         .find_map(|engine| base64::decode_engine(text, engine).ok())
         .ok_or("it is not base64")?;
     // `Key::from` would panic under 64 bytes; `try_from` lets us say what is wrong.
-    Key::try_from(bytes.as_slice()).map_err(|_| {
-        format!(
-            "it decodes to {} bytes, and at least 64 are needed",
-            bytes.len()
-        )
-    })
+    Key::try_from(bytes.as_slice())
+        .map_err(|_| format!("it decodes to {} bytes, and at least 64 are needed", bytes.len()))
 }
 
 /// Encodes a key in the form [`decode_key`] reads.
@@ -332,12 +298,7 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        }
+        move |name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
     }
 
     fn temp_path(name: &str) -> PathBuf {
@@ -366,22 +327,13 @@ mod tests {
         let second = Config::from_lookup(3, true, env(&[]), &path).unwrap();
         assert_eq!(
             first.key_source(),
-            Some(&KeySource::DevFile {
-                path: path.clone(),
-                created: true
-            })
+            Some(&KeySource::DevFile { path: path.clone(), created: true })
         );
         assert_eq!(
             second.key_source(),
-            Some(&KeySource::DevFile {
-                path: path.clone(),
-                created: false
-            })
+            Some(&KeySource::DevFile { path: path.clone(), created: false })
         );
-        assert!(
-            first.key() == second.key(),
-            "the second start must reuse the saved key"
-        );
+        assert!(first.key() == second.key(), "the second start must reuse the saved key");
         std::fs::remove_file(path).unwrap();
     }
 
@@ -398,33 +350,19 @@ mod tests {
     #[test]
     fn a_short_key_stops_the_server_with_a_message_naming_the_variable_and_just_secret() {
         // What the Flask tutorials do: a short, guessable key.
-        let error = Config::from_lookup(
-            3,
-            true,
-            env(&[("SECRET_KEY", "mysecretkey")]),
-            &temp_path("s"),
-        )
-        .unwrap_err();
-        assert!(
-            error.0.contains("SECRET_KEY") && error.0.contains("just secret"),
-            "{error}"
-        );
+        let error =
+            Config::from_lookup(3, true, env(&[("SECRET_KEY", "mysecretkey")]), &temp_path("s"))
+                .unwrap_err();
+        assert!(error.0.contains("SECRET_KEY") && error.0.contains("just secret"), "{error}");
         assert!(error.0.contains("at least 64"), "{error}");
     }
 
     #[test]
     fn a_key_that_is_not_base64_is_refused() {
-        let error = Config::from_lookup(
-            3,
-            true,
-            env(&[("SECRET_KEY", "not base64!")]),
-            &temp_path("b"),
-        )
-        .unwrap_err();
-        assert!(
-            error.0.contains("not base64") && error.0.contains("just secret"),
-            "{error}"
-        );
+        let error =
+            Config::from_lookup(3, true, env(&[("SECRET_KEY", "not base64!")]), &temp_path("b"))
+                .unwrap_err();
+        assert!(error.0.contains("not base64") && error.0.contains("just secret"), "{error}");
     }
 
     #[test]

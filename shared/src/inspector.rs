@@ -45,10 +45,7 @@ pub fn inspect(req: &HttpRequest, kinds: &[(&str, CookieKind)], key: Option<&Key
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
         .collect();
     if headers.is_empty() {
-        return Report {
-            header: None,
-            cookies: Vec::new(),
-        };
+        return Report { header: None, cookies: Vec::new() };
     }
     let header = headers.join("; ");
     let cookies = header
@@ -57,10 +54,7 @@ pub fn inspect(req: &HttpRequest, kinds: &[(&str, CookieKind)], key: Option<&Key
         .filter(|piece| !piece.is_empty())
         .map(|piece| report(piece, kinds, key))
         .collect();
-    Report {
-        header: Some(header),
-        cookies,
-    }
+    Report { header: Some(header), cookies }
 }
 
 fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> CookieReport {
@@ -76,30 +70,18 @@ fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Cooki
         return out;
     };
     let cookie = cookie.into_owned();
-    let kind = kinds
-        .iter()
-        .find(|(n, _)| *n == cookie.name())
-        .map(|(_, kind)| *kind);
+    let kind = kinds.iter().find(|(n, _)| *n == cookie.name()).map(|(_, kind)| *kind);
     let (verdict, detail) = match (kind, key) {
-        (None, _) => (
-            "unknown",
-            "This lesson does not use this cookie.".to_string(),
-        ),
+        (None, _) => ("unknown", "This lesson does not use this cookie.".to_string()),
         (Some(CookieKind::Plain), _) => (
             "plain",
-            format!(
-                "Plain cookie: the server believes whatever it says: {:?}",
-                cookie.value()
-            ),
+            format!("Plain cookie: the server believes whatever it says: {:?}", cookie.value()),
         ),
         (Some(CookieKind::Signed), Some(key)) => {
             match jar(&cookie).signed(key).get(cookie.name()) {
                 Some(ok) => (
                     "verified",
-                    format!(
-                        "Signature OK. The value (readable by anyone): {:?}",
-                        ok.value()
-                    ),
+                    format!("Signature OK. The value (readable by anyone): {:?}", ok.value()),
                 ),
                 None => (
                     "failed",
@@ -111,10 +93,9 @@ fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Cooki
         }
         (Some(CookieKind::Private), Some(key)) => {
             match jar(&cookie).private(key).get(cookie.name()) {
-                Some(ok) => (
-                    "decrypted",
-                    format!("Decrypted with the server's key: {}", ok.value()),
-                ),
+                Some(ok) => {
+                    ("decrypted", format!("Decrypted with the server's key: {}", ok.value()))
+                }
                 None => (
                     "failed",
                     "Decryption failed: the cookie was changed or encrypted with another key. \
@@ -123,10 +104,7 @@ fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Cooki
                 ),
             }
         }
-        (Some(_), None) => (
-            "unknown",
-            "The server has no key to check this cookie.".into(),
-        ),
+        (Some(_), None) => ("unknown", "The server has no key to check this cookie.".into()),
     };
     out.verdict = verdict;
     out.detail = detail;
@@ -150,13 +128,7 @@ mod tests {
     #[test]
     fn no_cookie_header_means_an_empty_report() {
         let req = TestRequest::default().to_http_request();
-        assert_eq!(
-            inspect(&req, KINDS, None),
-            Report {
-                header: None,
-                cookies: vec![]
-            }
-        );
+        assert_eq!(inspect(&req, KINDS, None), Report { header: None, cookies: vec![] });
     }
 
     #[test]

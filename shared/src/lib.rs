@@ -43,9 +43,7 @@ pub struct Lesson {
 impl Lesson {
     /// Whether the lesson needs `SECRET_KEY`: it has a signed or encrypted cookie.
     pub fn needs_key(&self) -> bool {
-        self.cookies
-            .iter()
-            .any(|(_, kind)| *kind != CookieKind::Plain)
+        self.cookies.iter().any(|(_, kind)| *kind != CookieKind::Plain)
     }
 
     /// `lesson-01-raw-cookies`.

@@ -38,14 +38,7 @@ impl Site {
 
     fn build(lesson: &'static Lesson, config: Config, log_requests: bool) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
-        Ok(Site {
-            inner: Arc::new(Inner {
-                lesson,
-                config,
-                tera,
-                log_requests,
-            }),
-        })
+        Ok(Site { inner: Arc::new(Inner { lesson, config, tera, log_requests }) })
     }
 
     pub fn lesson(&self) -> &'static Lesson {
@@ -124,9 +117,7 @@ async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let log = req
-        .app_data::<Site>()
-        .is_some_and(|site| site.inner.log_requests);
+    let log = req.app_data::<Site>().is_some_and(|site| site.inner.log_requests);
     let line = log.then(|| format!("{} {}", req.method(), req.uri()));
     let started = Instant::now();
     let res = next.call(req).await?;
@@ -148,11 +139,8 @@ pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
         }
     };
     if let Some(KeySource::DevFile { path, created }) = config.key_source() {
-        let what = if *created {
-            "made a new development key in"
-        } else {
-            "using the development key in"
-        };
+        let what =
+            if *created { "made a new development key in" } else { "using the development key in" };
         eprintln!(
             "warning: SECRET_KEY is not set; {what} {} (fine for the course, never for production: \
              `just secret` makes a real one)",
@@ -180,11 +168,7 @@ pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
                     ),
                 )
             })?;
-        let shown = if host == "0.0.0.0" {
-            "127.0.0.1"
-        } else {
-            host.as_str()
-        };
+        let shown = if host == "0.0.0.0" { "127.0.0.1" } else { host.as_str() };
         eprintln!(
             "Lesson {:02} · {} · http://{shown}:{port}/  (Ctrl-C to stop)",
             lesson.number, lesson.title

@@ -55,17 +55,9 @@ impl TestClient {
         let call: Call = Box::new(move |req: TestRequest| {
             let app = Rc::clone(&app);
             let req = req.to_request();
-            Box::pin(async move {
-                app.call(req)
-                    .await
-                    .map(ServiceResponse::map_into_boxed_body)
-            })
+            Box::pin(async move { app.call(req).await.map(ServiceResponse::map_into_boxed_body) })
         });
-        TestClient {
-            call,
-            site,
-            jar: BTreeMap::new(),
-        }
+        TestClient { call, site, jar: BTreeMap::new() }
     }
 
     pub fn site(&self) -> &Site {
@@ -78,8 +70,7 @@ impl TestClient {
 
     /// Posts `fields` as an HTML form does (`application/x-www-form-urlencoded`).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        self.send(TestRequest::post().uri(path).set_form(fields))
-            .await
+        self.send(TestRequest::post().uri(path).set_form(fields)).await
     }
 
     /// Sends `req` with the cookies in the jar, then keeps what the response's `Set-Cookie`
@@ -118,16 +109,10 @@ impl TestClient {
             if is_removal(&cookie) {
                 self.jar.remove(cookie.name());
             } else {
-                self.jar
-                    .insert(cookie.name().to_string(), cookie.value().to_string());
+                self.jar.insert(cookie.name().to_string(), cookie.value().to_string());
             }
         }
-        TestResponse {
-            method,
-            status,
-            headers,
-            body,
-        }
+        TestResponse { method, status, headers, body }
     }
 
     /// The value the browser holds for `name`, as it would send it.
@@ -151,22 +136,15 @@ impl TestClient {
 
     /// The `Cookie` header the next request will carry.
     pub fn cookie_header(&self) -> String {
-        let pairs: Vec<String> = self
-            .jar
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect();
+        let pairs: Vec<String> =
+            self.jar.iter().map(|(name, value)| format!("{name}={value}")).collect();
         pairs.join("; ")
     }
 }
 
 fn is_removal(cookie: &Cookie<'_>) -> bool {
-    let max_age_zero = cookie
-        .max_age()
-        .is_some_and(|age| age <= time::Duration::ZERO);
-    let expired = cookie
-        .expires_datetime()
-        .is_some_and(|at| at <= time::OffsetDateTime::now_utc());
+    let max_age_zero = cookie.max_age().is_some_and(|age| age <= time::Duration::ZERO);
+    let expired = cookie.expires_datetime().is_some_and(|at| at <= time::OffsetDateTime::now_utc());
     max_age_zero || expired
 }
 
@@ -202,9 +180,7 @@ impl TestResponse {
     pub fn main(&self) -> &str {
         let body = self.body.as_str();
         let start = body.find("<main>").unwrap_or(0);
-        let end = body
-            .find("</main>")
-            .map_or(body.len(), |end| end + "</main>".len());
+        let end = body.find("</main>").map_or(body.len(), |end| end + "</main>".len());
         &body[start..end.max(start)]
     }
 
@@ -234,11 +210,7 @@ impl TestResponse {
 
     /// The main part of the page contains `text` (the inspector is not searched).
     pub fn assert_contains(&self, text: &str) -> &Self {
-        assert!(
-            self.main().contains(text),
-            "expected {text:?} in the page:\n{}",
-            self.main()
-        );
+        assert!(self.main().contains(text), "expected {text:?} in the page:\n{}", self.main());
         self
     }
 
@@ -284,42 +256,22 @@ impl SetCookie {
     }
 
     pub fn assert_http_only(&self) -> &Self {
-        assert_eq!(
-            self.0.http_only(),
-            Some(true),
-            "{} should be HttpOnly",
-            self.0
-        );
+        assert_eq!(self.0.http_only(), Some(true), "{} should be HttpOnly", self.0);
         self
     }
 
     pub fn assert_not_http_only(&self) -> &Self {
-        assert_ne!(
-            self.0.http_only(),
-            Some(true),
-            "{} should not be HttpOnly",
-            self.0
-        );
+        assert_ne!(self.0.http_only(), Some(true), "{} should not be HttpOnly", self.0);
         self
     }
 
     pub fn assert_same_site(&self, same_site: SameSite) -> &Self {
-        assert_eq!(
-            self.0.same_site(),
-            Some(same_site),
-            "SameSite of {}",
-            self.0
-        );
+        assert_eq!(self.0.same_site(), Some(same_site), "SameSite of {}", self.0);
         self
     }
 
     pub fn assert_secure(&self, secure: bool) -> &Self {
-        assert_eq!(
-            self.0.secure().unwrap_or(false),
-            secure,
-            "Secure of {}",
-            self.0
-        );
+        assert_eq!(self.0.secure().unwrap_or(false), secure, "Secure of {}", self.0);
         self
     }
 

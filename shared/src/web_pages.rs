@@ -23,12 +23,7 @@ pub(crate) fn load_templates(lesson: &Lesson) -> Result<Tera, String> {
     // Autoescape stays on (the default for `.html`): `{{ name }}` can never inject HTML.
     let shared = [("base.html", BASE), ("error.html", ERROR)];
     tera.add_raw_templates(shared.iter().chain(lesson.templates.iter()).copied())
-        .map_err(|error| {
-            format!(
-                "a template of {} does not compile: {error}",
-                lesson.package()
-            )
-        })?;
+        .map_err(|error| format!("a template of {} does not compile: {error}", lesson.package()))?;
     Ok(tera)
 }
 
@@ -74,24 +69,15 @@ pub fn render_status(
     let nav: Vec<NavItem> = lesson
         .nav
         .iter()
-        .map(|&(path, label)| NavItem {
-            path,
-            label,
-            current: req.path() == path,
-        })
+        .map(|&(path, label)| NavItem { path, label, current: req.path() == path })
         .collect();
     context.insert("nav", &nav);
-    context.insert(
-        "inspector",
-        &inspector::inspect(req, lesson.cookies, site.config().key()),
-    );
+    context.insert("inspector", &inspector::inspect(req, lesson.cookies, site.config().key()));
     if !context.contains_key("flashes") {
         context.insert("flashes", &Vec::<Flash>::new());
     }
     match site.tera().render(template, &context) {
-        Ok(html) => HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(html),
+        Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
         Err(error) => {
             // A bug in the lesson, not in the request: say so plainly, in the log and the page.
             eprintln!("error: rendering {template}: {error}");
@@ -105,9 +91,7 @@ pub fn render_status(
 /// A redirect to `location` with `303 See Other`: the browser follows it with a GET, so
 /// reloading the page it lands on never re-sends a form (Flask's `redirect(url_for(...))`).
 pub fn redirect(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location))
-        .finish()
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
 }
 
 /// A clear error page with `status` and a sentence that says what was wrong.

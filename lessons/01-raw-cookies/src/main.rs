@@ -41,9 +41,7 @@ fn app(cfg: &mut web::ServiceConfig, _site: &Site) {
 // ANCHOR: index
 /// Flask: `request.cookies.get("username")`. actix-web parses the `Cookie` header for us.
 async fn index(req: HttpRequest) -> HttpResponse {
-    let username = req
-        .cookie("username")
-        .map(|cookie| cookie.value().to_string());
+    let username = req.cookie("username").map(|cookie| cookie.value().to_string());
     let mut context = Context::new();
     // The template prints it with `{{ username }}`: autoescaped, so `<script>` stays text.
     context.insert("username", &username);

@@ -10,11 +10,7 @@ use crate::LESSON;
 #[actix_web::test]
 async fn a_visitor_without_the_cookie_is_greeted_as_guest() {
     let mut browser = TestClient::new(&LESSON).await;
-    browser
-        .get("/")
-        .await
-        .assert_status(200)
-        .assert_contains("Hello, Guest!");
+    browser.get("/").await.assert_status(200).assert_contains("Hello, Guest!");
 }
 
 // ANCHOR: round_trip
@@ -22,8 +18,7 @@ async fn a_visitor_without_the_cookie_is_greeted_as_guest() {
 async fn a_cookie_set_by_the_server_comes_back_on_the_next_request() {
     let mut browser = TestClient::new(&LESSON).await;
     let res = browser.get("/set_cookie/alice").await;
-    res.assert_status(200)
-        .assert_contains("Cookie set for alice");
+    res.assert_status(200).assert_contains("Cookie set for alice");
     assert_eq!(res.set_cookie("username").value(), "alice");
 
     // The test client behaves like a browser: it sends the cookie back by itself.
@@ -68,9 +63,7 @@ async fn a_client_can_forge_any_value_and_the_server_believes_it() {
 #[actix_web::test]
 async fn a_script_in_the_username_comes_back_escaped() {
     let mut browser = TestClient::new(&LESSON).await;
-    browser
-        .get("/set_cookie/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
-        .await;
+    browser.get("/set_cookie/%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
     let res = browser.get("/").await;
     res.assert_contains("Hello, &lt;script&gt;alert(1)&lt;/script&gt;!");
     // A forged, unencoded cookie is escaped too, in the greeting and in the inspector.
@@ -84,38 +77,24 @@ async fn a_script_in_the_username_comes_back_escaped() {
 async fn spaces_semicolons_and_non_ascii_survive_the_round_trip() {
     let mut browser = TestClient::new(&LESSON).await;
     let res = browser.get("/set_cookie/J%C3%BCrgen%20de%3B%20la").await;
-    assert_eq!(
-        res.set_cookie("username").value(),
-        "J%C3%BCrgen%20de%3B%20la"
-    );
-    browser
-        .get("/")
-        .await
-        .assert_contains("Hello, Jürgen de; la!");
+    assert_eq!(res.set_cookie("username").value(), "J%C3%BCrgen%20de%3B%20la");
+    browser.get("/").await.assert_contains("Hello, Jürgen de; la!");
 }
 
 #[actix_web::test]
 async fn a_username_too_long_for_a_cookie_is_refused_with_400() {
     let mut browser = TestClient::new(&LESSON).await;
-    let res = browser
-        .get(&format!("/set_cookie/{}", "a".repeat(65)))
-        .await;
-    res.assert_status(400)
-        .assert_contains("at most 64 characters");
+    let res = browser.get(&format!("/set_cookie/{}", "a".repeat(65))).await;
+    res.assert_status(400).assert_contains("at most 64 characters");
     assert!(!res.has_set_cookie("username"));
 }
 
 #[actix_web::test]
 async fn the_inspector_shows_the_cookie_header_exactly_as_received() {
     let mut browser = TestClient::new(&LESSON).await;
-    let req = TestRequest::get()
-        .uri("/")
-        .insert_header((COOKIE, "username=bob;theme=dark"));
+    let req = TestRequest::get().uri("/").insert_header((COOKIE, "username=bob;theme=dark"));
     let res = browser.send_raw(req).await;
-    assert!(
-        res.body()
-            .contains(r#"<pre id="cookie-header">username=bob;theme=dark</pre>"#)
-    );
+    assert!(res.body().contains(r#"<pre id="cookie-header">username=bob;theme=dark</pre>"#));
     assert!(res.body().contains("the server believes whatever it says"));
     assert!(res.body().contains("This lesson does not use this cookie."));
 }
@@ -128,20 +107,12 @@ async fn a_malformed_or_non_utf8_cookie_header_is_treated_as_no_cookie() {
             COOKIE,
             actix_web::http::header::HeaderValue::from_bytes(header).unwrap(),
         ));
-        browser
-            .send_raw(req)
-            .await
-            .assert_status(200)
-            .assert_contains("Hello, Guest!");
+        browser.send_raw(req).await.assert_status(200).assert_contains("Hello, Guest!");
     }
 }
 
 #[actix_web::test]
 async fn an_unknown_page_is_a_clear_404() {
     let mut browser = TestClient::new(&LESSON).await;
-    browser
-        .get("/nope")
-        .await
-        .assert_status(404)
-        .assert_contains("There is no page");
+    browser.get("/nope").await.assert_status(404).assert_contains("There is no page");
 }

@@ -17,12 +17,7 @@ pub static LESSON: Lesson = Lesson {
     number: 2,
     slug: "login-form",
     title: "A login form",
-    nav: &[
-        ("/", "Home"),
-        ("/login", "Log in"),
-        ("/user", "User page"),
-        ("/logout", "Log out"),
-    ],
+    nav: &[("/", "Home"), ("/login", "Log in"), ("/user", "User page"), ("/logout", "Log out")],
     templates: shared::templates!["index.html", "login.html", "user.html"],
     cookies: &[("user", CookieKind::Plain)],
     app,
@@ -66,10 +61,7 @@ async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> HttpResponse {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         let mut context = Context::new();
-        context.insert(
-            "error",
-            &format!("Please enter a name of 1 to {MAX_NAME} characters."),
-        );
+        context.insert("error", &format!("Please enter a name of 1 to {MAX_NAME} characters."));
         context.insert("nm", name);
         return render_status(&req, StatusCode::BAD_REQUEST, "login.html", context);
     }

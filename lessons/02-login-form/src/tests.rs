@@ -23,17 +23,9 @@ async fn logging_in_keeps_the_name_in_a_cookie_and_redirects_to_the_user_page() 
     let mut browser = TestClient::new(&LESSON).await;
     let res = browser.post("/login", &[("nm", "alice")]).await;
     res.assert_redirect("/user");
-    assert_eq!(
-        res.set_cookie("user").value(),
-        "alice",
-        "in plain text, for anyone to read"
-    );
+    assert_eq!(res.set_cookie("user").value(), "alice", "in plain text, for anyone to read");
 
-    browser
-        .get("/user")
-        .await
-        .assert_status(200)
-        .assert_contains(r#"<h1 id="user">alice</h1>"#);
+    browser.get("/user").await.assert_status(200).assert_contains(r#"<h1 id="user">alice</h1>"#);
 }
 // ANCHOR_END: login_flow
 
@@ -77,11 +69,7 @@ async fn a_forged_user_cookie_is_accepted() {
     let mut browser = TestClient::new(&LESSON).await;
     // Nobody logged in. The client just claims to be admin, and the server cannot tell.
     browser.set_cookie("user", "admin");
-    browser
-        .get("/user")
-        .await
-        .assert_status(200)
-        .assert_contains(r#"<h1 id="user">admin</h1>"#);
+    browser.get("/user").await.assert_status(200).assert_contains(r#"<h1 id="user">admin</h1>"#);
 }
 // ANCHOR_END: forgery
 
@@ -113,11 +101,7 @@ async fn a_body_that_is_not_a_form_gets_a_clear_415_page() {
         .uri("/login")
         .insert_header(("content-type", "application/json"))
         .set_payload(r#"{"nm":"alice"}"#);
-    browser
-        .send(req)
-        .await
-        .assert_status(415)
-        .assert_contains("Content type error");
+    browser.send(req).await.assert_status(415).assert_contains("Content type error");
 }
 
 #[actix_web::test]
@@ -132,9 +116,7 @@ async fn an_oversized_form_gets_a_clear_413_page() {
 #[actix_web::test]
 async fn a_script_in_the_name_comes_back_escaped() {
     let mut browser = TestClient::new(&LESSON).await;
-    browser
-        .post("/login", &[("nm", "<script>alert(1)</script>")])
-        .await;
+    browser.post("/login", &[("nm", "<script>alert(1)</script>")]).await;
     let res = browser.get("/user").await;
     res.assert_contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     assert!(!res.body().contains("<script>"));
