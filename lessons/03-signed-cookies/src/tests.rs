@@ -1,0 +1,183 @@
+//! What lesson 03 shows, as tests. Run with: just test 03
+
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use actix_web::test::TestRequest;
+use shared::testkit::TestClient;
+
+use crate::LESSON;
+
+#[actix_web::test]
+async fn the_login_page_shows_a_form_posting_nm() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser
+        .get("/login")
+        .await
+        .assert_status(200)
+        .assert_contains(r#"<form method="post" action="/login">"#)
+        .assert_contains(r#"name="nm""#);
+}
+
+// ANCHOR: login_flow
+#[actix_web::test]
+async fn logging_in_keeps_the_name_in_a_cookie_and_redirects_to_the_user_page() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let res = browser.post("/login", &[("nm", "alice")]).await;
+    res.assert_redirect("/user");
+    assert_ne!(res.set_cookie("user").value(), "alice", "a signature goes in front of the name");
+
+    browser.get("/user").await.assert_status(200).assert_contains(r#"<h1 id="user">alice</h1>"#);
+}
+// ANCHOR_END: login_flow
+
+#[actix_web::test]
+async fn the_cookie_is_for_the_whole_site_http_only_and_same_site_lax() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let res = browser.post("/login", &[("nm", "alice")]).await;
+    res.set_cookie("user")
+        .assert_path("/")
+        .assert_http_only()
+        .assert_same_site(SameSite::Lax)
+        .assert_browser_session();
+}
+
+#[actix_web::test]
+async fn an_anonymous_visit_to_the_user_page_redirects_to_login() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn the_login_page_sends_a_logged_in_user_to_the_user_page() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.post("/login", &[("nm", "alice")]).await;
+    browser.get("/login").await.assert_redirect("/user");
+}
+
+#[actix_web::test]
+async fn logout_removes_the_cookie_and_redirects_to_login() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.post("/login", &[("nm", "alice")]).await;
+    let res = browser.get("/logout").await;
+    res.assert_redirect("/login");
+    res.set_cookie("user").assert_removal();
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+// ANCHOR: forgery
+#[actix_web::test]
+async fn a_forged_user_cookie_is_treated_as_anonymous() {
+    let mut browser = TestClient::new(&LESSON).await;
+    // What worked in lesson 02 no longer does: the cookie has no valid signature.
+    browser.set_cookie("user", "admin");
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn a_tampered_cookie_is_treated_as_anonymous_and_the_inspector_says_why() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.post("/login", &[("nm", "alice")]).await;
+    let signed = browser.cookie("user").unwrap().to_string();
+    // Keep alice's signature, change the name after it.
+    browser.set_cookie("user", &signed.replace("alice", "admin"));
+
+    browser.get("/user").await.assert_redirect("/login");
+    let res = browser.get("/login").await;
+    res.assert_status(200);
+    assert!(res.body().contains("Signature check failed"), "{}", res.body());
+}
+// ANCHOR_END: forgery
+
+// ANCHOR: readable
+#[actix_web::test]
+async fn a_signed_value_is_still_readable_in_clear() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.post("/login", &[("nm", "alice")]).await;
+    // Signed is not encrypted: anyone who sees the cookie can read the name.
+    let value = browser.cookie("user").unwrap();
+    assert!(value.ends_with("alice"), "{value}");
+    let res = browser.get("/user").await;
+    assert!(res.body().contains("Signature OK"), "{}", res.body());
+}
+
+#[actix_web::test]
+async fn a_private_cookie_hides_its_value_and_only_the_key_opens_it() {
+    // The other jar the `cookie` crate offers: encrypted (AES-256-GCM) as well as authenticated.
+    let key = Key::generate();
+    let mut jar = CookieJar::new();
+    jar.private_mut(&key).add(Cookie::new("user", "alice"));
+    let encrypted = jar.get("user").unwrap().clone();
+    assert!(!encrypted.value().contains("alice"), "{}", encrypted.value());
+
+    let mut received = CookieJar::new();
+    received.add_original(encrypted.clone());
+    assert_eq!(received.private(&key).get("user").unwrap().value(), "alice");
+    assert!(received.private(&Key::generate()).get("user").is_none(), "another key cannot");
+}
+// ANCHOR_END: readable
+
+#[actix_web::test]
+async fn a_cookie_signed_with_another_key_is_rejected() {
+    let mut other_server = TestClient::new(&LESSON).await;
+    other_server.post("/login", &[("nm", "alice")]).await;
+    let foreign = other_server.cookie("user").unwrap().to_string();
+
+    let mut browser = TestClient::new(&LESSON).await; // a new random key
+    browser.set_cookie("user", &foreign);
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn a_missing_or_empty_name_reshows_the_form_with_a_message_and_400() {
+    let mut browser = TestClient::new(&LESSON).await;
+    for fields in [&[][..], &[("nm", "")], &[("nm", "   ")], &[("other", "x")]] {
+        let res = browser.post("/login", fields).await;
+        res.assert_status(400)
+            .assert_contains("Please enter a name of 1 to 64 characters.")
+            .assert_contains(r#"name="nm""#);
+        assert!(!res.has_set_cookie("user"));
+    }
+}
+
+#[actix_web::test]
+async fn a_name_too_long_for_a_cookie_is_refused_with_400() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let long = "a".repeat(65);
+    let res = browser.post("/login", &[("nm", long.as_str())]).await;
+    res.assert_status(400).assert_contains("1 to 64 characters");
+    assert!(!res.has_set_cookie("user"));
+}
+
+#[actix_web::test]
+async fn a_body_that_is_not_a_form_gets_a_clear_415_page() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let req = TestRequest::post()
+        .uri("/login")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"nm":"alice"}"#);
+    browser.send(req).await.assert_status(415).assert_contains("Content type error");
+}
+
+#[actix_web::test]
+async fn an_oversized_form_gets_a_clear_413_page() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let huge = "a".repeat(1024 * 1024);
+    let res = browser.post("/login", &[("nm", huge.as_str())]).await;
+    res.assert_status(413);
+    assert!(res.body().contains("413"), "{}", res.body());
+}
+
+#[actix_web::test]
+async fn a_script_in_the_name_comes_back_escaped() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.post("/login", &[("nm", "<script>alert(1)</script>")]).await;
+    let res = browser.get("/user").await;
+    res.assert_contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    assert!(!res.body().contains("<script>"));
+}
+
+#[actix_web::test]
+async fn non_ascii_names_survive_the_cookie() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.post("/login", &[("nm", "Jürgen; Müller")]).await;
+    browser.get("/user").await.assert_contains("Jürgen; Müller");
+}
