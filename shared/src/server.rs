@@ -77,13 +77,9 @@ impl Site {
         App::new()
             .app_data(site.clone())
             // Bad forms, paths and queries get a clear 4xx page instead of actix's plain text.
-            .app_data(
-                web::FormConfig::default()
-                    .limit(16 * 1024)
-                    .error_handler(|error, req| bad_input(error, req)),
-            )
-            .app_data(web::PathConfig::default().error_handler(|error, req| bad_input(error, req)))
-            .app_data(web::QueryConfig::default().error_handler(|error, req| bad_input(error, req)))
+            .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(bad_input))
+            .app_data(web::PathConfig::default().error_handler(bad_input))
+            .app_data(web::QueryConfig::default().error_handler(bad_input))
             .wrap(from_fn(log_request))
             .configure(|cfg| (site.lesson().app)(cfg, &site))
             .default_service(web::to(|req: HttpRequest| async move {

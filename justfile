@@ -1,0 +1,63 @@
+# session-lessons: `just` lists the recipes. Every recipe works from any folder of the checkout.
+# CI runs `just test` (see .ci/run), so a local run and CI are the same thing.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# List the recipes.
+default:
+    @just --list --unsorted
+
+# The lessons, one a line.
+lessons:
+    @scripts/lesson list
+
+# Run one lesson's server: `just run 03` or `just run 03-signed-cookies`.
+run lesson:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    package=$(scripts/lesson package "{{lesson}}")
+    exec cargo run --quiet -p "$package"
+
+# Everything CI checks: formatting, clippy, every test, the book. `just test 03`: one lesson.
+test lesson="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -n "{{lesson}}" ]; then
+      package=$(scripts/lesson package "{{lesson}}")
+      cargo fmt -p "$package" --check
+      cargo test --quiet -p "$package"
+      exit 0
+    fi
+    echo "== cargo fmt --check"
+    cargo fmt --all --check
+    echo "== cargo clippy -D warnings"
+    cargo clippy --quiet --workspace --all-targets -- -D warnings
+    echo "== cargo test"
+    cargo test --quiet --workspace
+    echo "== the book"
+    just docs
+
+# What one step adds: `just diff 03 04` (sources, templates and manifests only).
+diff a b:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    a=$(scripts/lesson dir "{{a}}")
+    b=$(scripts/lesson dir "{{b}}")
+    color=never; [ -t 1 ] && color=always
+    git diff --no-index --color="$color" --stat "$a" "$b" || true
+    git diff --no-index --color="$color" "$a" "$b" || true
+
+# Print a new random secret key, in the form SECRET_KEY accepts.
+secret:
+    @cargo run --quiet -p shared --bin secret
+
+# Build the book (docs/book); `just docs serve` to read it live at http://127.0.0.1:3000.
+docs action="build":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    case "{{action}}" in
+      build) mkdir -p target && mdbook build docs 2>&1 | tee target/mdbook.log
+             if grep -E "ERROR|WARN" target/mdbook.log; then echo "the book has errors" >&2; exit 1; fi ;;
+      serve) mdbook serve docs --open ;;
+      *) echo "usage: just docs [build|serve]" >&2; exit 2 ;;
+    esac
