@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use base64::alphabet::{STANDARD, URL_SAFE};
 use base64::engine::fast_portable::{FastPortable, NO_PAD, PAD};
 use cookie::Key;
+use cookie::time::Duration;
 
 // base64 0.20 is the version `cookie` already builds; its engines are spelled out like this.
 const URL_SAFE_NO_PAD: FastPortable = FastPortable::from(&URL_SAFE, NO_PAD);
@@ -36,6 +37,8 @@ pub enum VarKind {
     Flag,
     /// See [`KEY_FORMAT`].
     Key,
+    /// Seconds (`300`) or a number with a unit: `30s`, `5m`, `12h`, `7d`.
+    Duration,
 }
 
 /// Every variable any lesson reads. The README's configuration table is this list.
@@ -195,6 +198,11 @@ impl Config {
         self.values.get(name).is_some_and(|value| parse_flag(value) == Some(true))
     }
 
+    /// A duration variable ([`VarKind::Duration`]), or `default` when unset. Checked at start-up.
+    pub fn duration(&self, name: &str, default: Duration) -> Duration {
+        self.values.get(name).and_then(|value| parse_duration(value)).unwrap_or(default)
+    }
+
     /// A variable's raw value, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
@@ -213,7 +221,29 @@ fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
         }),
         // Checked when it is loaded: only lessons with a key look at it.
         VarKind::Key => Ok(()),
+        VarKind::Duration => parse_duration(value).map(|_| ()).ok_or_else(|| {
+            ConfigError(format!(
+                "{} must be a positive duration such as 300, 30s, 5m, 12h or 7d, not {value:?}",
+                var.name
+            ))
+        }),
     }
+}
+
+/// `300` (seconds), `30s`, `5m`, `12h`, `7d`. Zero and negative durations are refused.
+pub fn parse_duration(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let split = value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let number: i64 = number.parse().ok().filter(|n| *n > 0)?;
+    let seconds = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 60 * 60,
+        "d" => 24 * 60 * 60,
+        _ => return None,
+    };
+    number.checked_mul(seconds).map(Duration::seconds)
 }
 
 fn bad_port(value: &str) -> ConfigError {
@@ -370,6 +400,17 @@ mod tests {
         let config =
             Config::from_lookup(1, false, env(&[("SECRET_KEY", "bad")]), &temp_path("n")).unwrap();
         assert!(config.key().is_none());
+    }
+
+    #[test]
+    fn durations_take_seconds_or_a_unit() {
+        assert_eq!(parse_duration("300"), Some(Duration::minutes(5)));
+        assert_eq!(parse_duration("5m"), Some(Duration::minutes(5)));
+        assert_eq!(parse_duration("7d"), Some(Duration::days(7)));
+        assert_eq!(parse_duration("12h"), Some(Duration::hours(12)));
+        for bad in ["", "0", "-5m", "5 minutes", "m", "99999999999999999999"] {
+            assert_eq!(parse_duration(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

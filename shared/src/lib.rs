@@ -5,15 +5,18 @@
 //! - [`render`]: tera templates (autoescape on) inside one base layout with the cookie inspector.
 //! - [`inspector`]: the panel that shows the `Cookie` header as the server received it.
 //! - [`testkit`]: the lesson's app in-process, a client that keeps cookies like a browser.
+//! - [`Clock`]: the time, which tests can move forward by hand.
 //!
 //! A concept moves in here only after the lesson that teaches it.
 
+pub mod clock;
 pub mod config;
 pub mod inspector;
 mod server;
 pub mod testkit;
 mod web_pages;
 
+pub use clock::Clock;
 pub use config::Config;
 pub use inspector::CookieKind;
 pub use server::{Site, run};

@@ -11,6 +11,7 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, FromRequest, HttpRequest, HttpServer, ResponseError, web};
 use cookie::Key;
 
+use crate::clock::Clock;
 use crate::config::{Config, KeySource};
 use crate::web_pages::error_page;
 use crate::{Lesson, web_pages};
@@ -26,6 +27,7 @@ struct Inner {
     lesson: &'static Lesson,
     config: Config,
     tera: tera::Tera,
+    clock: Clock,
     log_requests: bool,
 }
 
@@ -33,12 +35,26 @@ impl Site {
     /// Loads the lesson's templates into the base layout. Fails on a template error.
     /// Requests are not logged (what the tests want); [`run`] turns the log on.
     pub fn new(lesson: &'static Lesson, config: Config) -> Result<Site, String> {
-        Self::build(lesson, config, false)
+        Self::build(lesson, config, Clock::system(), false)
     }
 
-    fn build(lesson: &'static Lesson, config: Config, log_requests: bool) -> Result<Site, String> {
+    /// The same, with a clock the test moves by hand ([`Clock::manual`]).
+    pub fn with_clock(
+        lesson: &'static Lesson,
+        config: Config,
+        clock: Clock,
+    ) -> Result<Site, String> {
+        Self::build(lesson, config, clock, false)
+    }
+
+    fn build(
+        lesson: &'static Lesson,
+        config: Config,
+        clock: Clock,
+        log_requests: bool,
+    ) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
-        Ok(Site { inner: Arc::new(Inner { lesson, config, tera, log_requests }) })
+        Ok(Site { inner: Arc::new(Inner { lesson, config, tera, clock, log_requests }) })
     }
 
     pub fn lesson(&self) -> &'static Lesson {
@@ -55,6 +71,11 @@ impl Site {
             .config
             .key()
             .expect("this lesson declares no signed or private cookie, so it loaded no key")
+    }
+
+    /// The time: the system's, or a test's manual clock.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
     }
 
     pub(crate) fn tera(&self) -> &tera::Tera {
@@ -146,7 +167,7 @@ pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
     let (host, port) = (config.host.clone(), config.port);
     // The key is loaded once, here, outside the `HttpServer::new` closure: a key made inside it
     // would differ per worker thread, and a cookie set by one worker would fail on another.
-    let site = match Site::build(lesson, config, true) {
+    let site = match Site::build(lesson, config, Clock::system(), true) {
         Ok(site) => site,
         Err(error) => {
             eprintln!("error: {error}");

@@ -21,18 +21,27 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
 use actix_web::{Error, body::BoxBody};
+use cookie::time::{Duration, OffsetDateTime};
 use cookie::{Cookie, SameSite};
 
-use crate::{Config, Lesson, Site};
+use crate::{Clock, Config, Lesson, Site};
 
 type Call = Box<dyn Fn(TestRequest) -> CallFuture>;
 type CallFuture = Pin<Box<dyn Future<Output = Result<ServiceResponse<BoxBody>, Error>>>>;
 
-/// A browser in a test: sends the cookies it was given back on every request.
+/// A browser in a test: sends the cookies it was given back on every request, forgets a cookie
+/// when its `Max-Age`/`Expires` has passed (by the site's clock), and forgets the cookies without
+/// either when it "closes" ([`TestClient::restart`]).
 pub struct TestClient {
     call: Call,
     site: Site,
-    jar: BTreeMap<String, String>,
+    jar: BTreeMap<String, Stored>,
+}
+
+struct Stored {
+    value: String,
+    /// `None`: a browser-session cookie, gone when the browser closes.
+    expires_at: Option<OffsetDateTime>,
 }
 
 impl TestClient {
@@ -44,6 +53,13 @@ impl TestClient {
     /// The lesson's app with `config`, e.g. `Config::for_tests(4).with("SESSION_COOKIE_SECURE", "1")`.
     pub async fn with_config(lesson: &'static Lesson, config: Config) -> TestClient {
         let site = Site::new(lesson, config).unwrap_or_else(|error| panic!("{error}"));
+        Self::for_site(site).await
+    }
+
+    /// The lesson's app with `config` and a clock the test moves: `clock.advance(...)`.
+    pub async fn with_clock(lesson: &'static Lesson, config: Config, clock: Clock) -> TestClient {
+        let site =
+            Site::with_clock(lesson, config, clock).unwrap_or_else(|error| panic!("{error}"));
         Self::for_site(site).await
     }
 
@@ -76,6 +92,7 @@ impl TestClient {
     /// Sends `req` with the cookies in the jar, then keeps what the response's `Set-Cookie`
     /// headers say, as a browser does.
     pub async fn send(&mut self, req: TestRequest) -> TestResponse {
+        self.forget_expired();
         let req = if self.jar.is_empty() {
             req
         } else {
@@ -106,10 +123,16 @@ impl TestClient {
             let text = value.to_str().expect("Set-Cookie is ASCII");
             let cookie = Cookie::parse(text.to_string())
                 .unwrap_or_else(|error| panic!("bad Set-Cookie {text:?}: {error}"));
-            if is_removal(&cookie) {
+            let now = self.site.clock().now();
+            if is_removal(&cookie, now) {
                 self.jar.remove(cookie.name());
             } else {
-                self.jar.insert(cookie.name().to_string(), cookie.value().to_string());
+                let expires_at = match (cookie.max_age(), cookie.expires_datetime()) {
+                    (Some(age), _) => Some(now + age),
+                    (None, at) => at,
+                };
+                let stored = Stored { value: cookie.value().to_string(), expires_at };
+                self.jar.insert(cookie.name().to_string(), stored);
             }
         }
         TestResponse { method, status, headers, body }
@@ -117,12 +140,29 @@ impl TestClient {
 
     /// The value the browser holds for `name`, as it would send it.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.jar.get(name).map(String::as_str)
+        self.jar.get(name).map(|stored| stored.value.as_str())
     }
 
     /// Puts a cookie in the jar by hand: what a user with the browser's dev tools can do.
     pub fn set_cookie(&mut self, name: &str, value: &str) {
-        self.jar.insert(name.to_string(), value.to_string());
+        let stored = Stored { value: value.to_string(), expires_at: None };
+        self.jar.insert(name.to_string(), stored);
+    }
+
+    /// When the browser will forget `name`: `None` for a browser-session cookie (or none at all).
+    pub fn cookie_expires_at(&self, name: &str) -> Option<OffsetDateTime> {
+        self.jar.get(name).and_then(|stored| stored.expires_at)
+    }
+
+    /// Closes and reopens the browser with the same profile: cookies without `Max-Age` or
+    /// `Expires` are gone, permanent ones stay until they expire.
+    pub fn restart(&mut self) {
+        self.jar.retain(|_, stored| stored.expires_at.is_some());
+    }
+
+    fn forget_expired(&mut self) {
+        let now = self.site.clock().now();
+        self.jar.retain(|_, stored| stored.expires_at.is_none_or(|at| at > now));
     }
 
     pub fn remove_cookie(&mut self, name: &str) {
@@ -137,19 +177,18 @@ impl TestClient {
     /// The `Cookie` header the next request will carry.
     pub fn cookie_header(&self) -> String {
         let pairs: Vec<String> =
-            self.jar.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            self.jar.iter().map(|(name, stored)| format!("{name}={}", stored.value)).collect();
         pairs.join("; ")
     }
 }
 
-fn is_removal(cookie: &Cookie<'_>) -> bool {
-    let max_age_zero = cookie.max_age().is_some_and(|age| age <= time::Duration::ZERO);
-    let expired = cookie.expires_datetime().is_some_and(|at| at <= time::OffsetDateTime::now_utc());
+/// A removal cookie: `Max-Age` of zero or less, or (without `Max-Age`) an `Expires` before `now`.
+fn is_removal(cookie: &Cookie<'_>, now: OffsetDateTime) -> bool {
+    let max_age_zero = cookie.max_age().is_some_and(|age| age <= Duration::ZERO);
+    let expired =
+        cookie.max_age().is_none() && cookie.expires_datetime().is_some_and(|at| at <= now);
     max_age_zero || expired
 }
-
-// `time` is re-exported by `cookie`; no separate dependency needed here.
-use cookie::time;
 
 /// What the app answered.
 pub struct TestResponse {
@@ -303,7 +342,15 @@ impl SetCookie {
 
     /// A removal cookie: empty value, `Max-Age=0` or an `Expires` in the past.
     pub fn assert_removal(&self) -> &Self {
-        assert!(is_removal(&self.0), "{} should remove the cookie", self.0);
+        let now = OffsetDateTime::now_utc();
+        assert!(is_removal(&self.0, now), "{} should remove the cookie", self.0);
+        self
+    }
+
+    /// `Expires` at exactly `at` (to the second).
+    pub fn assert_expires(&self, at: OffsetDateTime) -> &Self {
+        let expires = self.0.expires_datetime().map(|e| e.unix_timestamp());
+        assert_eq!(expires, Some(at.unix_timestamp()), "Expires of {}", self.0);
         self
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     for entry in entries {
-        let path = entry.unwrap().path();
+        let path = entry.expect("a readable directory entry").path();
         if path.is_dir() {
             markdown_files(&path, out);
         } else if path.extension().is_some_and(|ext| ext == "md") {
