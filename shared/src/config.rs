@@ -71,6 +71,27 @@ pub const VARS: &[Var] = &[
         lessons: "04 on",
         about: "Mark the session cookie `Secure` (HTTPS only). Off so curl and requests work on http://127.0.0.1.",
     },
+    Var {
+        name: "SESSION_LIFETIME",
+        kind: VarKind::Duration,
+        default: "5m",
+        lessons: "05 on",
+        about: "How long a session lasts (Flask's `PERMANENT_SESSION_LIFETIME`): the server refuses an older one, and a permanent session's cookie gets it as `Max-Age`/`Expires`.",
+    },
+    Var {
+        name: "SESSION_ALWAYS_PERMANENT",
+        kind: VarKind::Flag,
+        default: "0",
+        lessons: "05 on",
+        about: "Make every session permanent, as the tutorial's `@app.before_request` hook does.",
+    },
+    Var {
+        name: "SESSION_REFRESH_EACH_REQUEST",
+        kind: VarKind::Flag,
+        default: "1",
+        lessons: "05 on",
+        about: "Sliding expiry: every request pushes the session's end back by `SESSION_LIFETIME` (Flask's default). `0`: an absolute limit from the start of the session.",
+    },
 ];
 
 /// What `SECRET_KEY` accepts: what `just secret` prints.
@@ -196,6 +217,11 @@ impl Config {
     /// A flag variable ([`VarKind::Flag`]); unset means off. Checked at start-up.
     pub fn flag(&self, name: &str) -> bool {
         self.values.get(name).is_some_and(|value| parse_flag(value) == Some(true))
+    }
+
+    /// A flag variable, or `default` when unset (for flags that are on unless switched off).
+    pub fn flag_or(&self, name: &str, default: bool) -> bool {
+        self.values.get(name).and_then(|value| parse_flag(value)).unwrap_or(default)
     }
 
     /// A duration variable ([`VarKind::Duration`]), or `default` when unset. Checked at start-up.
@@ -431,5 +457,14 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.0.contains("SESSION_COOKIE_SECURE"), "{error}");
+    }
+
+    #[test]
+    fn a_flag_can_default_to_on() {
+        let unset = Config::for_tests(5);
+        assert!(unset.flag_or("SESSION_REFRESH_EACH_REQUEST", true));
+        assert!(!unset.flag("SESSION_REFRESH_EACH_REQUEST"));
+        let off = Config::for_tests(5).with("SESSION_REFRESH_EACH_REQUEST", "off");
+        assert!(!off.flag_or("SESSION_REFRESH_EACH_REQUEST", true));
     }
 }

@@ -1,0 +1,425 @@
+//! What lesson 05 shows, as tests. Run with: just test 05
+//!
+//! Time is a manual clock (`Clock::manual`) that the tests move forward: "six minutes pass" is
+//! `clock.advance(Duration::minutes(6))`, not a six-minute test.
+
+use actix_web::cookie::SameSite;
+use actix_web::cookie::time::{Duration, OffsetDateTime};
+use shared::testkit::TestClient;
+use shared::{Clock, Config};
+
+use crate::LESSON;
+
+/// 2023-11-14 22:13:20 UTC: any fixed start will do.
+fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
+async fn browser(config: Config, clock: &Clock) -> TestClient {
+    TestClient::with_clock(&LESSON, config, clock.clone()).await
+}
+
+async fn logged_in_as(name: &str, config: Config, clock: &Clock) -> TestClient {
+    let mut browser = browser(config, clock).await;
+    browser.post("/login", &[("nm", name)]).await.assert_redirect("/user");
+    browser
+}
+
+fn config() -> Config {
+    Config::for_tests(5)
+}
+
+#[actix_web::test]
+async fn a_new_visitor_is_not_logged_in_and_is_sent_from_user_to_login() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+// ANCHOR: round_trip
+#[actix_web::test]
+async fn login_shows_the_user_page_and_logout_sends_you_back_to_login() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    browser.get("/user").await.assert_status(200).assert_contains(r#"<h1 id="user">alice</h1>"#);
+    // Already logged in: the login page sends you on to /user, as in the tutorial.
+    browser.get("/login").await.assert_redirect("/user");
+
+    browser.get("/logout").await.assert_redirect("/login");
+    browser.get("/user").await.assert_redirect("/login");
+}
+// ANCHOR_END: round_trip
+
+// ANCHOR: permanent
+#[actix_web::test]
+async fn a_permanent_session_cookie_carries_max_age_and_expires_of_five_minutes() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(config(), &clock).await;
+    let res = browser.post("/login", &[("nm", "alice")]).await;
+    res.set_cookie("session")
+        .assert_max_age(300)
+        .assert_expires(start() + Duration::minutes(5))
+        .assert_http_only()
+        .assert_same_site(SameSite::Lax)
+        .assert_path("/")
+        .assert_secure(false);
+}
+
+#[actix_web::test]
+async fn session_lifetime_accepts_seconds_minutes_and_days() {
+    for (value, seconds) in [("300", 300), ("5m", 300), ("7d", 7 * 24 * 60 * 60)] {
+        let clock = Clock::manual(start());
+        let mut browser = browser(config().with("SESSION_LIFETIME", value), &clock).await;
+        let res = browser.post("/login", &[("nm", "alice")]).await;
+        res.set_cookie("session").assert_max_age(seconds);
+    }
+}
+
+#[actix_web::test]
+async fn a_permanent_session_survives_a_browser_restart() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    browser.restart();
+    browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
+}
+
+#[actix_web::test]
+async fn a_session_that_is_not_permanent_gets_a_browser_session_cookie_and_ends_with_the_browser() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    // session.permanent = False, from the checkbox on /session (unchecked: the field is absent).
+    let res = browser.post("/session/permanent", &[]).await;
+    res.assert_redirect("/session");
+    res.set_cookie("session").assert_browser_session();
+    browser.get("/user").await.assert_contains("not permanent");
+
+    browser.restart();
+    browser.get("/user").await.assert_redirect("/login");
+}
+// ANCHOR_END: permanent
+
+// ANCHOR: before_request
+#[actix_web::test]
+async fn session_always_permanent_makes_every_session_permanent_like_the_before_request_hook() {
+    let config = config().with("SESSION_ALWAYS_PERMANENT", "1").with("SESSION_LIFETIME", "7d");
+    let clock = Clock::manual(start());
+    let mut browser = browser(config, &clock).await;
+    // Even an anonymous visitor gets a permanent session, as with Flask's hook.
+    let res = browser.get("/").await;
+    res.set_cookie("session").assert_max_age(7 * 24 * 60 * 60);
+    // And a session cannot be made non-permanent: the hook sets it back on every request.
+    browser.post("/login", &[("nm", "alice")]).await;
+    let res = browser.post("/session/permanent", &[]).await;
+    res.set_cookie("session").assert_max_age(7 * 24 * 60 * 60);
+}
+
+#[actix_web::test]
+async fn without_the_hook_an_anonymous_visitor_gets_no_cookie_at_all() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(config(), &clock).await;
+    assert!(!browser.get("/").await.has_set_cookie("session"));
+    assert!(!browser.get("/login").await.has_set_cookie("session"));
+}
+// ANCHOR_END: before_request
+
+// ANCHOR: replay
+#[actix_web::test]
+async fn a_cookie_replayed_after_expiry_is_treated_as_logged_out() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+
+    clock.advance(Duration::minutes(6));
+    // The browser has forgotten the cookie (Max-Age passed)...
+    browser.get("/user").await.assert_redirect("/login");
+    assert_eq!(browser.cookie("session"), None);
+    // ...but whoever kept a copy sends it anyway. The server reads `_expires` inside it.
+    browser.set_cookie("session", &copied);
+    let res = browser.get("/user").await;
+    res.assert_redirect("/login");
+    browser.get("/").await.assert_contains("You are not logged in!");
+}
+
+#[actix_web::test]
+async fn a_browser_session_cookie_is_refused_after_the_lifetime_too() {
+    // The cookie has no Max-Age, so a browser left open would keep sending it for days.
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    browser.post("/session/permanent", &[]).await;
+    clock.advance(Duration::minutes(5));
+    assert!(browser.cookie("session").is_some(), "the browser still has it");
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn a_cookie_replayed_before_expiry_still_works_the_cookie_store_cannot_revoke() {
+    // Honest scope: expiry bounds the damage of a copied cookie; it does not end it at logout.
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    browser.get("/logout").await;
+    clock.advance(Duration::minutes(4));
+    browser.set_cookie("session", &copied);
+    browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
+}
+
+#[actix_web::test]
+async fn logging_in_again_with_an_expired_cookie_starts_a_fresh_session() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    clock.advance(Duration::hours(1));
+    browser.set_cookie("session", &copied);
+    let res = browser.post("/login", &[("nm", "bob")]).await;
+    res.assert_redirect("/user");
+    res.set_cookie("session").assert_max_age(300);
+    browser.get("/user").await.assert_contains(r#"<h1 id="user">bob</h1>"#);
+}
+// ANCHOR_END: replay
+
+// ANCHOR: actix_alone
+mod actix_session_alone {
+    //! The same login with actix-session's own `PersistentSession`: the cookie gets a Max-Age,
+    //! but nothing on the server ever looks at the time.
+
+    use actix_session::config::PersistentSession;
+    use actix_session::storage::CookieSessionStore;
+    use actix_session::{Session, SessionMiddleware};
+    use actix_web::cookie::time::Duration;
+    use actix_web::{HttpResponse, web};
+    use shared::testkit::TestClient;
+    use shared::{Clock, Config, CookieKind, Lesson, Site};
+
+    use super::start;
+
+    static ACTIX_ONLY: Lesson = Lesson {
+        number: 5,
+        slug: "actix-session-alone",
+        title: "actix-session alone",
+        nav: &[],
+        templates: &[],
+        cookies: &[("session", CookieKind::Private)],
+        app,
+    };
+
+    fn app(cfg: &mut web::ServiceConfig, site: &Site) {
+        let lifecycle = PersistentSession::default().session_ttl(Duration::minutes(5));
+        let middleware =
+            SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
+                .cookie_name("session".to_string())
+                .session_lifecycle(lifecycle)
+                .build();
+        cfg.service(
+            web::scope("")
+                .wrap(middleware)
+                .route(
+                    "/login",
+                    web::post().to(|session: Session| async move {
+                        session.insert("user", "alice").map(|()| HttpResponse::Ok().finish())
+                    }),
+                )
+                .route(
+                    "/user",
+                    web::get().to(|session: Session| async move {
+                        let user = session.get::<String>("user").ok().flatten();
+                        HttpResponse::Ok().body(user.unwrap_or_else(|| "nobody".into()))
+                    }),
+                ),
+        );
+    }
+
+    #[actix_web::test]
+    async fn a_session_without_an_end_such_as_one_made_by_lesson_04_counts_as_expired() {
+        // Same key, same cookie name, no `_expires`: lessons 04 and 05 share the development key
+        // and cookies do not care about ports, so this happens in the course.
+        let clock = Clock::manual(start());
+        let config = Config::for_tests(5);
+        let mut other = TestClient::with_clock(&ACTIX_ONLY, config.clone(), clock.clone()).await;
+        other.post("/login", &[]).await;
+        assert_eq!(other.get("/user").await.body(), "alice");
+
+        let mut browser = TestClient::with_clock(&crate::LESSON, config, clock).await;
+        browser.set_cookie("session", other.cookie("session").unwrap());
+        browser.get("/user").await.assert_redirect("/login");
+    }
+
+    #[actix_web::test]
+    async fn actix_session_alone_accepts_a_cookie_replayed_after_its_max_age() {
+        let clock = Clock::manual(start());
+        let mut browser =
+            TestClient::with_clock(&ACTIX_ONLY, Config::for_tests(5), clock.clone()).await;
+        browser.post("/login", &[]).await.set_cookie("session").assert_max_age(300);
+        let copied = browser.cookie("session").unwrap().to_string();
+
+        clock.advance(Duration::days(30));
+        assert_eq!(browser.get("/user").await.body(), "nobody", "the browser forgot it");
+        browser.set_cookie("session", &copied);
+        assert_eq!(browser.get("/user").await.body(), "alice", "the server still takes it");
+    }
+}
+// ANCHOR_END: actix_alone
+
+// ANCHOR: sliding
+#[actix_web::test]
+async fn with_sliding_expiry_each_visit_pushes_the_end_back_a_full_lifetime() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    // A visit every four minutes for twenty minutes: never five minutes idle.
+    for _ in 0..5 {
+        clock.advance(Duration::minutes(4));
+        let res = browser.get("/user").await;
+        res.assert_contains(r#"<h1 id="user">alice</h1>"#);
+        res.set_cookie("session")
+            .assert_max_age(300)
+            .assert_expires(clock.now() + Duration::minutes(5));
+    }
+    // Five minutes without a visit, and it is over.
+    clock.advance(Duration::minutes(5));
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn with_an_absolute_limit_the_session_ends_five_minutes_after_login_however_often_you_come() {
+    let config = config().with("SESSION_REFRESH_EACH_REQUEST", "0");
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config, &clock).await;
+    for _ in 0..4 {
+        clock.advance(Duration::minutes(1));
+        let res = browser.get("/user").await;
+        res.assert_contains(r#"<h1 id="user">alice</h1>"#);
+        // Nothing changed in the session, so no new cookie: the first one's Max-Age still runs.
+        assert!(!res.has_set_cookie("session"));
+    }
+    clock.advance(Duration::minutes(1)); // five minutes after login
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn with_an_absolute_limit_a_rewritten_cookie_keeps_the_original_end() {
+    let config = config().with("SESSION_REFRESH_EACH_REQUEST", "0");
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config, &clock).await;
+    clock.advance(Duration::minutes(2));
+    // Changing the session writes the cookie again: with the time that is left, not a new 5 min.
+    let res = browser.post("/session/insert", &[("key", "theme"), ("value", "dark")]).await;
+    res.set_cookie("session").assert_max_age(180).assert_expires(start() + Duration::minutes(5));
+}
+
+#[actix_web::test]
+async fn the_user_page_says_when_the_session_ends() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    browser
+        .get("/user")
+        .await
+        .assert_contains("at Tue, 14 Nov 2023 22:18:20 +0000, 300 seconds from now")
+        .assert_contains("every request pushes the end back")
+        .assert_contains("is <strong>permanent</strong>");
+}
+// ANCHOR_END: sliding
+
+#[actix_web::test]
+async fn the_session_page_shows_permanent_and_expires_entries() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    let end = (start() + Duration::minutes(5)).unix_timestamp();
+    browser
+        .get("/session")
+        .await
+        .assert_contains("<code>_permanent</code>")
+        .assert_contains("<code>true</code>")
+        .assert_contains("<code>_expires</code>")
+        .assert_contains(&format!("<code>{end}</code>"))
+        .assert_contains(r#"name="permanent" checked"#);
+}
+
+#[actix_web::test]
+async fn the_session_page_cannot_change_the_servers_own_entries() {
+    let config = config().with("SESSION_REFRESH_EACH_REQUEST", "0");
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config, &clock).await;
+    let res = browser.post("/session/insert", &[("key", "_expires"), ("value", "never")]).await;
+    res.assert_status(400).assert_contains("belong to the server");
+    let res = browser.post("/session/remove", &[("key", "_expires")]).await;
+    res.assert_status(400).assert_contains("belong to the server");
+    clock.advance(Duration::minutes(5));
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn session_cookie_secure_switches_the_secure_attribute_on() {
+    let config = config().with("SESSION_COOKIE_SECURE", "1");
+    let mut browser = TestClient::with_config(&LESSON, config).await;
+    let res = browser.post("/login", &[("nm", "alice")]).await;
+    res.set_cookie("session").assert_secure(true).assert_http_only().assert_max_age(300);
+}
+
+#[actix_web::test]
+async fn a_tampered_cookie_means_logged_out() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    let value = browser.cookie("session").unwrap().to_string();
+    assert!(!value.contains("alice") && !value.contains("_expires"), "{value}");
+    let mut bytes = value.into_bytes();
+    let middle = bytes.len() / 2;
+    bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
+    browser.set_cookie("session", std::str::from_utf8(&bytes).unwrap());
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn garbage_in_the_session_cookie_means_logged_out_not_an_error() {
+    let mut browser = TestClient::new(&LESSON).await;
+    for garbage in ["", "x", "%%%", "not-base64!!", &"A".repeat(3000)] {
+        browser.set_cookie("session", garbage);
+        browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
+        browser.get("/user").await.assert_redirect("/login");
+    }
+}
+
+#[actix_web::test]
+async fn a_missing_or_empty_name_reshows_the_form_with_a_message_and_400() {
+    let mut browser = TestClient::new(&LESSON).await;
+    for fields in [&[][..], &[("nm", "")], &[("nm", " ")], &[("username", "alice")]] {
+        let res = browser.post("/login", fields).await;
+        res.assert_status(400)
+            .assert_contains("Please enter a name of 1 to 64 characters.")
+            .assert_contains(r#"name="nm""#);
+        assert!(!res.has_set_cookie("session"));
+    }
+}
+
+#[actix_web::test]
+async fn a_script_in_the_name_comes_back_escaped() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("<script>alert(1)</script>", config(), &clock).await;
+    for page in ["/user", "/"] {
+        let res = browser.get(page).await;
+        res.assert_contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert!(!res.body().contains("<script>"));
+    }
+}
+
+#[actix_web::test]
+async fn the_session_page_can_still_insert_remove_and_clear() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    browser.post("/session/insert", &[("key", "theme"), ("value", "dark")]).await;
+    browser.get("/session").await.assert_contains("<code>theme</code>");
+    browser.post("/session/remove", &[("key", "theme")]).await.assert_redirect("/session");
+    browser.get("/session").await.assert_not_contains("<code>theme</code>");
+    let res = browser.post("/session/clear", &[]).await;
+    res.assert_redirect("/session");
+    browser.get("/session").await.assert_contains("The session is empty.");
+    browser.get("/user").await.assert_redirect("/login");
+}
+
+#[actix_web::test]
+async fn a_session_too_big_for_a_cookie_is_refused_with_413_and_nothing_is_lost() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    let big = "x".repeat(3000);
+    let res = browser.post("/session/insert", &[("key", "big"), ("value", big.as_str())]).await;
+    res.assert_status(413).assert_contains("Not stored");
+    browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
+}
