@@ -1,0 +1,204 @@
+//! What lesson 06 shows, as tests. Run with: just test 06
+//!
+//! The demo users: `aaa` / `open-sesame` and `bbb` / `0000`. Each sign-in really runs Argon2id
+//! (the argon2 crate is optimised even in debug builds: see the workspace Cargo.toml).
+
+use actix_web::cookie::time::{Duration, OffsetDateTime};
+use actix_web::test::TestRequest;
+use shared::testkit::TestClient;
+use shared::{Clock, Config};
+
+use crate::LESSON;
+
+/// The flash area of a page (the base layout puts it above `<main>`), or `""`.
+fn flashes(res: &shared::testkit::TestResponse) -> &str {
+    let body = res.body();
+    let Some(start) = body.find(r#"<ul class="flashes">"#) else { return "" };
+    let end = body[start..].find("</ul>").map_or(body.len(), |end| start + end);
+    &body[start..end]
+}
+
+fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
+async fn browser(config: Config, clock: &Clock) -> TestClient {
+    TestClient::with_clock(&LESSON, config, clock.clone()).await
+}
+
+async fn signed_in_as(username: &str, password: &str, clock: &Clock) -> TestClient {
+    let mut browser = browser(Config::for_tests(6), clock).await;
+    let res = browser.post("/sign-in", &[("username", username), ("password", password)]).await;
+    res.assert_redirect("/");
+    browser
+}
+
+const FAILED: &str = "Wrong username or password.";
+
+#[actix_web::test]
+async fn an_anonymous_visitor_is_sent_from_the_profile_to_sign_in() {
+    let mut browser = TestClient::new(&LESSON).await;
+    browser.get("/").await.assert_redirect("/sign-in");
+    browser.get("/sign-in").await.assert_status(200).assert_contains(r#"name="password""#);
+}
+
+// ANCHOR: sign_in
+#[actix_web::test]
+async fn the_right_password_signs_you_in_and_shows_your_profile() {
+    let clock = Clock::manual(start());
+    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    browser
+        .get("/")
+        .await
+        .assert_status(200)
+        .assert_contains("Profile of aaa")
+        .assert_contains("likes long walks");
+    // Already signed in: the sign-in page sends you on to the profile.
+    browser.get("/sign-in").await.assert_redirect("/");
+}
+
+#[actix_web::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_redirect_and_the_same_message() {
+    let clock = Clock::manual(start());
+    for (username, password) in [("aaa", "0000"), ("nobody", "open-sesame"), ("AAA", "open-sesame")]
+    {
+        let mut browser = browser(Config::for_tests(6), &clock).await;
+        let res = browser.post("/sign-in", &[("username", username), ("password", password)]).await;
+        res.assert_redirect("/sign-in");
+        let page = browser.get("/sign-in").await;
+        assert!(flashes(&page).contains(FAILED), "{}", page.body());
+        browser.get("/").await.assert_redirect("/sign-in");
+    }
+}
+
+#[actix_web::test]
+async fn empty_or_missing_fields_send_you_back_with_a_message() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let cases: [&[(&str, &str)]; 4] = [
+        &[],
+        &[("username", "aaa")],
+        &[("password", "open-sesame")],
+        &[("username", " "), ("password", "open-sesame")],
+    ];
+    for fields in cases {
+        browser.post("/sign-in", fields).await.assert_redirect("/sign-in");
+        let page = browser.get("/sign-in").await;
+        assert!(flashes(&page).contains("Please enter a username and a password."));
+    }
+}
+
+#[actix_web::test]
+async fn a_body_that_is_not_a_form_is_a_4xx_not_a_500() {
+    let mut browser = TestClient::new(&LESSON).await;
+    let req = TestRequest::post()
+        .uri("/sign-in")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"username":"aaa"}"#);
+    browser.send(req).await.assert_status(415);
+}
+// ANCHOR_END: sign_in
+
+// ANCHOR: session
+#[actix_web::test]
+async fn only_the_user_id_goes_into_the_session_never_the_password_or_its_hash() {
+    let clock = Clock::manual(start());
+    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    let res = browser.get("/session").await;
+    res.assert_contains("<td><code>user_id</code></td>")
+        .assert_contains("<code>&quot;aaa&quot;</code>");
+    // What the server decrypted from the cookie, as the inspector shows it.
+    let decrypted = res.body().split("Decrypted with").nth(1).unwrap();
+    let decrypted = decrypted.split("</td>").next().unwrap();
+    assert!(decrypted.contains("user_id"), "{decrypted}");
+    for secret in ["open-sesame", "argon2", "password", "likes long walks"] {
+        assert!(!decrypted.contains(secret), "{secret} in the session: {decrypted}");
+    }
+}
+
+#[actix_web::test]
+async fn signing_in_starts_a_new_session_with_nothing_from_before_it() {
+    // An absolute limit makes it visible: the anonymous session began with a failed attempt
+    // four minutes before the sign-in, and the signed-in one still gets its full five minutes.
+    let config = Config::for_tests(6).with("SESSION_REFRESH_EACH_REQUEST", "0");
+    let clock = Clock::manual(start());
+    let mut browser = browser(config, &clock).await;
+    browser.post("/sign-in", &[("username", "aaa"), ("password", "wrong")]).await;
+    let before = browser.cookie("session").unwrap().to_string();
+
+    clock.advance(Duration::minutes(4));
+    let res = browser.post("/sign-in", &[("username", "aaa"), ("password", "open-sesame")]).await;
+    res.assert_redirect("/");
+    assert_ne!(res.set_cookie("session").value(), before, "a new session cookie");
+    // The failed attempt's message did not survive into the new session.
+    let page = browser.get("/").await;
+    assert!(!flashes(&page).contains(FAILED));
+
+    clock.advance(Duration::minutes(4)); // nine minutes after the anonymous session began
+    browser.get("/").await.assert_contains("Profile of aaa");
+    clock.advance(Duration::minutes(1)); // five after the sign-in
+    browser.get("/").await.assert_redirect("/sign-in");
+}
+
+#[actix_web::test]
+async fn the_session_page_is_read_only_now() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(Config::for_tests(6), &clock).await;
+    // In lesson 05 this would have signed you in as anyone you liked.
+    let res = browser.post("/session/insert", &[("key", "user_id"), ("value", "aaa")]).await;
+    res.assert_status(404);
+    browser.get("/").await.assert_redirect("/sign-in");
+}
+// ANCHOR_END: session
+
+// ANCHOR: flash
+#[actix_web::test]
+async fn a_flash_message_is_shown_once_then_gone() {
+    let clock = Clock::manual(start());
+    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    assert!(flashes(&browser.get("/").await).contains("Welcome, aaa!"));
+    assert_eq!(flashes(&browser.get("/").await), "");
+}
+
+#[actix_web::test]
+async fn flash_messages_do_not_pile_up_in_the_cookie() {
+    let mut browser = TestClient::new(&LESSON).await;
+    for _ in 0..20 {
+        browser.post("/sign-in", &[("username", "aaa"), ("password", "wrong")]).await;
+    }
+    assert!(browser.cookie("session").unwrap().len() < 400);
+    let page = browser.get("/sign-in").await;
+    assert_eq!(flashes(&page).matches(FAILED).count(), 1, "{}", page.body());
+}
+// ANCHOR_END: flash
+
+// ANCHOR: sign_out
+#[actix_web::test]
+async fn signing_out_ends_the_session_and_says_so() {
+    let clock = Clock::manual(start());
+    let mut browser = signed_in_as("bbb", "0000", &clock).await;
+    browser.get("/sign-out").await.assert_redirect("/sign-in");
+    let page = browser.get("/sign-in").await;
+    assert!(flashes(&page).contains("You have signed out."));
+    browser.get("/").await.assert_redirect("/sign-in");
+    browser.get("/session").await.assert_not_contains("<td><code>user_id</code></td>");
+}
+// ANCHOR_END: sign_out
+
+#[actix_web::test]
+async fn a_signed_in_session_still_expires_on_the_server() {
+    let clock = Clock::manual(start());
+    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    clock.advance(Duration::minutes(5));
+    browser.set_cookie("session", &copied);
+    browser.get("/").await.assert_redirect("/sign-in");
+}
+
+#[actix_web::test]
+async fn garbage_in_the_session_cookie_means_signed_out_not_an_error() {
+    let mut browser = TestClient::new(&LESSON).await;
+    for garbage in ["", "x", "%%%", "not-base64!!", &"A".repeat(3000)] {
+        browser.set_cookie("session", garbage);
+        browser.get("/").await.assert_redirect("/sign-in");
+    }
+}
