@@ -69,7 +69,7 @@ pub const VARS: &[Var] = &[
         kind: VarKind::Flag,
         default: "0",
         lessons: "04 on",
-        about: "Mark the session cookie `Secure` (HTTPS only). Off so curl and requests work on http://127.0.0.1.",
+        about: "Mark the session cookie `Secure` (HTTPS only). Off so every client, Python's requests included, works on http://127.0.0.1.",
     },
 ];
 

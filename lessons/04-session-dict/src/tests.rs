@@ -41,7 +41,7 @@ async fn the_session_cookie_is_http_only_lax_site_wide_and_not_secure_by_default
         .assert_http_only()
         .assert_same_site(SameSite::Lax)
         .assert_path("/")
-        // Not `Secure`, so curl and requests send it back over http://127.0.0.1.
+        // Not `Secure`, so every client sends it back over http://127.0.0.1, requests included.
         .assert_secure(false)
         // No Max-Age: gone when the browser closes (lesson 05 makes it permanent).
         .assert_browser_session();
