@@ -69,7 +69,7 @@ pub const VARS: &[Var] = &[
         kind: VarKind::Flag,
         default: "0",
         lessons: "04 on",
-        about: "Mark the session cookie `Secure` (HTTPS only). Off so curl and requests work on http://127.0.0.1.",
+        about: "Mark the session cookie `Secure` (HTTPS only). Off so every client, Python's requests included, works on http://127.0.0.1.",
     },
     Var {
         name: "SESSION_LIFETIME",
@@ -290,6 +290,13 @@ pub fn decode_key(text: &str) -> Result<Key, String> {
     if text.is_empty() {
         return Err("it is empty".into());
     }
+    // 64 bytes take 86 characters of base64: anything shorter cannot be long enough.
+    if text.len() < 86 {
+        return Err(format!(
+            "it is {} characters long, and at least 64 random bytes (86 characters) are needed",
+            text.len()
+        ));
+    }
     let bytes = [URL_SAFE_NO_PAD, URL_SAFE_PAD, STANDARD_PAD]
         .iter()
         .find_map(|engine| base64::decode_engine(text, engine).ok())
@@ -416,7 +423,7 @@ mod tests {
     #[test]
     fn a_key_that_is_not_base64_is_refused() {
         let error =
-            Config::from_lookup(3, true, env(&[("SECRET_KEY", "not base64!")]), &temp_path("b"))
+            Config::from_lookup(3, true, env(&[("SECRET_KEY", &"!".repeat(90))]), &temp_path("b"))
                 .unwrap_err();
         assert!(error.0.contains("not base64") && error.0.contains("just secret"), "{error}");
     }

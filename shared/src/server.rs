@@ -175,16 +175,17 @@ pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
         }
     };
     actix_web::rt::System::new().block_on(async move {
-        let server = HttpServer::new(move || site.clone().app())
-            .bind((host.as_str(), port))
-            .map_err(|error| {
-                std::io::Error::new(
-                    error.kind(),
-                    format!(
-                        "cannot listen on {host}:{port}: {error} (set PORT to use another port)"
-                    ),
-                )
-            })?;
+        let server = match HttpServer::new(move || site.clone().app()).bind((host.as_str(), port)) {
+            Ok(server) => server,
+            Err(error) => {
+                // Most often another lesson (or an old run of this one) holds the port.
+                eprintln!(
+                    "error: cannot listen on {host}:{port}: {error}. Stop the other server, or \
+                     set PORT to use another port."
+                );
+                std::process::exit(2);
+            }
+        };
         let shown = if host == "0.0.0.0" { "127.0.0.1" } else { host.as_str() };
         eprintln!(
             "Lesson {:02} · {} · http://{shown}:{port}/  (Ctrl-C to stop)",

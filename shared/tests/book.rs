@@ -73,3 +73,17 @@ fn every_include_in_the_book_names_a_file_and_an_anchor_that_exist() {
     assert!(problems.is_empty(), "broken includes in the book:\n{}", problems.join("\n"));
     assert!(checked > 0, "the book includes no code at all");
 }
+
+#[test]
+fn every_variable_is_documented_in_the_readme_and_the_book() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for doc in ["README.md", "docs/src/configuration.md"] {
+        let text = fs::read_to_string(root.join(doc)).expect("the page exists");
+        let missing: Vec<&str> = shared::config::VARS
+            .iter()
+            .map(|var| var.name)
+            .filter(|name| !text.contains(&format!("`{name}`")))
+            .collect();
+        assert!(missing.is_empty(), "{doc} does not document {missing:?}");
+    }
+}

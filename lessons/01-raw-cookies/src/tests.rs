@@ -27,6 +27,7 @@ async fn a_cookie_set_by_the_server_comes_back_on_the_next_request() {
 }
 // ANCHOR_END: round_trip
 
+// ANCHOR: attributes
 #[actix_web::test]
 async fn the_cookie_is_for_the_whole_site_http_only_and_same_site_lax() {
     let mut browser = TestClient::new(&LESSON).await;
@@ -38,6 +39,7 @@ async fn the_cookie_is_for_the_whole_site_http_only_and_same_site_lax() {
         .assert_secure(false)
         .assert_browser_session();
 }
+// ANCHOR_END: attributes
 
 #[actix_web::test]
 async fn delete_cookie_sends_a_removal_cookie_and_the_greeting_goes_back_to_guest() {
@@ -60,6 +62,7 @@ async fn a_client_can_forge_any_value_and_the_server_believes_it() {
 }
 // ANCHOR_END: forgery
 
+// ANCHOR: escaping
 #[actix_web::test]
 async fn a_script_in_the_username_comes_back_escaped() {
     let mut browser = TestClient::new(&LESSON).await;
@@ -72,7 +75,9 @@ async fn a_script_in_the_username_comes_back_escaped() {
     res.assert_contains("Hello, &lt;script&gt;alert(2)&lt;/script&gt;!");
     assert!(!res.body().contains("<script>"), "{}", res.body());
 }
+// ANCHOR_END: escaping
 
+// ANCHOR: encoding
 #[actix_web::test]
 async fn spaces_semicolons_and_non_ascii_survive_the_round_trip() {
     let mut browser = TestClient::new(&LESSON).await;
@@ -80,6 +85,7 @@ async fn spaces_semicolons_and_non_ascii_survive_the_round_trip() {
     assert_eq!(res.set_cookie("username").value(), "J%C3%BCrgen%20de%3B%20la");
     browser.get("/").await.assert_contains("Hello, Jürgen de; la!");
 }
+// ANCHOR_END: encoding
 
 #[actix_web::test]
 async fn a_username_too_long_for_a_cookie_is_refused_with_400() {

@@ -40,6 +40,7 @@ async fn the_cookie_is_for_the_whole_site_http_only_and_same_site_lax() {
         .assert_browser_session();
 }
 
+// ANCHOR: redirects
 #[actix_web::test]
 async fn an_anonymous_visit_to_the_user_page_redirects_to_login() {
     let mut browser = TestClient::new(&LESSON).await;
@@ -62,6 +63,7 @@ async fn logout_removes_the_cookie_and_redirects_to_login() {
     res.set_cookie("user").assert_removal();
     browser.get("/user").await.assert_redirect("/login");
 }
+// ANCHOR_END: redirects
 
 // ANCHOR: forgery
 #[actix_web::test]
@@ -113,6 +115,7 @@ async fn an_oversized_form_gets_a_clear_413_page() {
     assert!(res.body().contains("413"), "{}", res.body());
 }
 
+// ANCHOR: escaping
 #[actix_web::test]
 async fn a_script_in_the_name_comes_back_escaped() {
     let mut browser = TestClient::new(&LESSON).await;
@@ -121,6 +124,7 @@ async fn a_script_in_the_name_comes_back_escaped() {
     res.assert_contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     assert!(!res.body().contains("<script>"));
 }
+// ANCHOR_END: escaping
 
 #[actix_web::test]
 async fn non_ascii_names_survive_the_cookie() {

@@ -115,6 +115,7 @@ async fn a_private_cookie_hides_its_value_and_only_the_key_opens_it() {
 }
 // ANCHOR_END: readable
 
+// ANCHOR: other_key
 #[actix_web::test]
 async fn a_cookie_signed_with_another_key_is_rejected() {
     let mut other_server = TestClient::new(&LESSON).await;
@@ -125,6 +126,7 @@ async fn a_cookie_signed_with_another_key_is_rejected() {
     browser.set_cookie("user", &foreign);
     browser.get("/user").await.assert_redirect("/login");
 }
+// ANCHOR_END: other_key
 
 #[actix_web::test]
 async fn a_missing_or_empty_name_reshows_the_form_with_a_message_and_400() {

@@ -41,7 +41,7 @@ async fn the_session_cookie_is_http_only_lax_site_wide_and_not_secure_by_default
         .assert_http_only()
         .assert_same_site(SameSite::Lax)
         .assert_path("/")
-        // Not `Secure`, so curl and requests send it back over http://127.0.0.1.
+        // Not `Secure`, so every client sends it back over http://127.0.0.1, requests included.
         .assert_secure(false)
         // No Max-Age: gone when the browser closes (lesson 05 makes it permanent).
         .assert_browser_session();
@@ -152,6 +152,7 @@ async fn the_session_page_shows_the_dictionary_and_can_insert_remove_and_clear()
     browser.get("/session").await.assert_contains("The session is empty.");
     browser.get("/").await.assert_contains("You are not logged in!");
 }
+// ANCHOR_END: dictionary
 
 #[actix_web::test]
 async fn the_server_trusts_what_is_in_the_session_whoever_put_it_there() {
@@ -161,6 +162,7 @@ async fn the_server_trusts_what_is_in_the_session_whoever_put_it_there() {
     browser.get("/").await.assert_contains("Logged in as bob");
 }
 
+// ANCHOR: too_big
 #[actix_web::test]
 async fn a_session_too_big_for_a_cookie_is_refused_with_413_and_nothing_is_lost() {
     let mut browser = logged_in_as("alice").await;
@@ -171,6 +173,7 @@ async fn a_session_too_big_for_a_cookie_is_refused_with_413_and_nothing_is_lost(
     assert_eq!(browser.cookie("session"), Some(before.as_str()), "the cookie is unchanged");
     browser.get("/").await.assert_contains("Logged in as alice");
 }
+// ANCHOR_END: too_big
 
 #[actix_web::test]
 async fn an_insert_without_a_key_is_a_400() {
