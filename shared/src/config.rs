@@ -89,6 +89,13 @@ pub const VARS: &[Var] = &[
         about: "How long a session lasts (Flask's `PERMANENT_SESSION_LIFETIME`): the server refuses an older one, and a permanent session's cookie gets it as `Max-Age`/`Expires`.",
     },
     Var {
+        name: "SESSION_MAX_LIFETIME",
+        kind: VarKind::Duration,
+        default: "none: no absolute limit",
+        lessons: "exercise 05",
+        about: "An absolute limit on a session, counted from the login: however often the visitor comes back, the session ends then. For sliding sessions that must still end.",
+    },
+    Var {
         name: "SESSION_ALWAYS_PERMANENT",
         kind: VarKind::Flag,
         default: "0",

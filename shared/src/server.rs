@@ -1,7 +1,8 @@
 //! Start-up: configuration, templates, the key, the request log, and the app every lesson runs in.
 
+use std::any::Any;
 use std::future::{Ready, ready};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -29,6 +30,8 @@ struct Inner {
     tera: tera::Tera,
     clock: Clock,
     log_requests: bool,
+    /// What [`Site::state`] made, one value per type.
+    state: Arc<Mutex<Vec<Arc<dyn Any + Send + Sync>>>>,
 }
 
 impl Site {
@@ -54,7 +57,8 @@ impl Site {
         log_requests: bool,
     ) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
-        Ok(Site { inner: Arc::new(Inner { lesson, config, tera, clock, log_requests }) })
+        let state = Arc::default();
+        Ok(Site { inner: Arc::new(Inner { lesson, config, tera, clock, log_requests, state }) })
     }
 
     pub fn lesson(&self) -> &'static Lesson {
@@ -76,6 +80,21 @@ impl Site {
     /// The time: the system's, or a test's manual clock.
     pub fn clock(&self) -> &Clock {
         &self.inner.clock
+    }
+
+    /// State the server keeps for the whole site, one value per type, made with `T::default()`
+    /// the first time it is asked for: a table of failed sign-ins, say. Every worker thread and
+    /// every request gets the same value, so `T` guards its own changes (a `Mutex`, atomics).
+    /// A `web::Data` made in the lesson's `app` function would be one per worker thread instead:
+    /// `app` runs once per worker, like a key made inside `HttpServer::new`.
+    pub fn state<T: Any + Default + Send + Sync>(&self) -> Arc<T> {
+        let mut state = self.inner.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = state.iter().find_map(|value| Arc::clone(value).downcast::<T>().ok()) {
+            return found;
+        }
+        let made = Arc::new(T::default());
+        state.push(made.clone());
+        made
     }
 
     pub(crate) fn tera(&self) -> &tera::Tera {
@@ -193,4 +212,42 @@ pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
         );
         server.run().await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    static LESSON: Lesson = Lesson {
+        number: 99,
+        slug: "state",
+        title: "",
+        nav: &[],
+        templates: &[],
+        cookies: &[],
+        app,
+    };
+
+    fn app(_: &mut web::ServiceConfig, _: &Site) {}
+
+    #[derive(Default)]
+    struct Counter(AtomicU32);
+
+    #[derive(Default)]
+    struct Other(AtomicU32);
+
+    #[test]
+    fn state_is_made_once_per_site_and_shared_by_its_clones_not_by_other_sites() {
+        let site = Site::new(&LESSON, Config::for_tests(99)).unwrap();
+        let clone = site.clone();
+        site.state::<Counter>().0.fetch_add(1, Ordering::Relaxed);
+        clone.state::<Counter>().0.fetch_add(1, Ordering::Relaxed);
+        assert_eq!(site.state::<Counter>().0.load(Ordering::Relaxed), 2);
+        assert_eq!(site.state::<Other>().0.load(Ordering::Relaxed), 0, "one value per type");
+
+        let other_site = Site::new(&LESSON, Config::for_tests(99)).unwrap();
+        assert_eq!(other_site.state::<Counter>().0.load(Ordering::Relaxed), 0);
+    }
 }
