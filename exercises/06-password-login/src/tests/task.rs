@@ -1,0 +1,165 @@
+//! The task of exercise 06, as tests: locking an account after repeated failed sign-ins. Run
+//! with: just exercise 06
+//!
+//! The demo users: `aaa` / `open-sesame` and `bbb` / `0000`. Time is a manual clock that the
+//! tests move forward: "fifteen minutes pass" is `clock.advance(Duration::minutes(15))`.
+
+use std::sync::atomic::Ordering;
+
+use actix_web::cookie::time::{Duration, OffsetDateTime};
+use shared::testkit::{TestClient, TestResponse};
+use shared::{Clock, Config};
+
+use crate::exercise::Lockouts;
+use crate::{LESSON, PasswordChecks};
+
+const FAILED: &str = "Wrong username or password.";
+
+fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
+async fn browser(clock: &Clock) -> TestClient {
+    TestClient::with_clock(&LESSON, Config::for_tests(6), clock.clone()).await
+}
+
+/// The flash area of a page (the base layout puts it above `<main>`), or `""`.
+fn flashes(res: &TestResponse) -> &str {
+    let body = res.body();
+    let Some(start) = body.find(r#"<ul class="flashes">"#) else { return "" };
+    let end = body[start..].find("</ul>").map_or(body.len(), |end| start + end);
+    &body[start..end]
+}
+
+/// Posts the sign-in form.
+async fn sign_in(browser: &mut TestClient, username: &str, password: &str) -> TestResponse {
+    browser.post("/sign-in", &[("username", username), ("password", password)]).await
+}
+
+/// `times` wrong passwords for `username`, each sent back to the sign-in page.
+async fn fail(browser: &mut TestClient, username: &str, times: usize) {
+    for _ in 0..times {
+        sign_in(browser, username, "wrong").await.assert_redirect("/sign-in");
+    }
+}
+
+/// Signs in with the right password, expecting it to work, then signs out again.
+async fn sign_in_works(browser: &mut TestClient, username: &str, password: &str) {
+    sign_in(browser, username, password).await.assert_redirect("/");
+    browser.get("/").await.assert_status(200).assert_contains(&format!("Profile of {username}"));
+    browser.get("/sign-out").await.assert_redirect("/sign-in");
+}
+
+/// Signs in with the right password, expecting to be refused as if it were wrong.
+async fn sign_in_is_refused(browser: &mut TestClient, username: &str, password: &str) {
+    sign_in(browser, username, password).await.assert_redirect("/sign-in");
+    let page = browser.get("/sign-in").await;
+    assert!(flashes(&page).contains(FAILED), "{}", page.body());
+    browser.get("/").await.assert_redirect("/sign-in");
+}
+
+#[actix_web::test]
+async fn five_wrong_passwords_lock_the_account_and_then_even_the_right_one_fails() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 5).await;
+    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+}
+
+#[actix_web::test]
+async fn a_locked_account_gets_the_same_answer_and_costs_the_same_work_as_a_wrong_password() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 5).await;
+    let checks = browser.site().state::<PasswordChecks>();
+    let before = checks.0.load(Ordering::Relaxed);
+
+    // The right password for the locked account, and a wrong one for an account that is not.
+    sign_in(&mut browser, "aaa", "open-sesame").await.assert_redirect("/sign-in");
+    let locked = browser.get("/sign-in").await;
+    sign_in(&mut browser, "bbb", "wrong").await.assert_redirect("/sign-in");
+    let wrong = browser.get("/sign-in").await;
+
+    assert_eq!(flashes(&locked), flashes(&wrong), "the same message");
+    assert!(flashes(&locked).contains(FAILED), "{}", locked.body());
+    assert_eq!(locked.main(), wrong.main(), "the same page");
+    assert!(!locked.main().to_lowercase().contains("lock"), "{}", locked.main());
+    // Both ran one Argon2 verification: the time of the answer does not tell them apart either.
+    assert_eq!(checks.0.load(Ordering::Relaxed), before + 2, "one password check each");
+}
+
+#[actix_web::test]
+async fn the_lock_ends_fifteen_minutes_after_the_fifth_failure() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 5).await;
+    clock.advance(Duration::minutes(15) - Duration::seconds(1));
+    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    clock.advance(Duration::seconds(1));
+    sign_in_works(&mut browser, "aaa", "open-sesame").await;
+}
+
+#[actix_web::test]
+async fn five_failures_lock_only_when_they_fall_within_fifteen_minutes() {
+    let clock = Clock::manual(start());
+    // Four now and one 14 minutes later: five within fifteen minutes.
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 4).await;
+    clock.advance(Duration::minutes(14));
+    fail(&mut browser, "aaa", 1).await;
+    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+
+    // Four now and one 15 minutes later: the first four no longer count.
+    let mut browser = self::browser(&clock).await;
+    fail(&mut browser, "bbb", 4).await;
+    clock.advance(Duration::minutes(15));
+    fail(&mut browser, "bbb", 1).await;
+    sign_in_works(&mut browser, "bbb", "0000").await;
+}
+
+#[actix_web::test]
+async fn a_successful_sign_in_forgets_the_failures_before_it() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 4).await;
+    sign_in_works(&mut browser, "aaa", "open-sesame").await;
+    // Eight failures in a few minutes, but never five since the last success.
+    fail(&mut browser, "aaa", 4).await;
+    sign_in_works(&mut browser, "aaa", "open-sesame").await;
+    // Five since the last success: locked.
+    fail(&mut browser, "aaa", 5).await;
+    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+}
+
+#[actix_web::test]
+async fn the_lock_is_kept_on_the_server_so_new_cookies_do_not_open_it() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 5).await;
+    // The same browser without its cookies, and another browser altogether.
+    browser.clear_cookies();
+    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    let mut other = TestClient::for_site(browser.site().clone()).await;
+    sign_in_is_refused(&mut other, "aaa", "open-sesame").await;
+}
+
+#[actix_web::test]
+async fn locking_one_account_leaves_the_others_alone() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "aaa", 5).await;
+    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    sign_in_works(&mut browser, "bbb", "0000").await;
+}
+
+#[actix_web::test]
+async fn an_unknown_username_is_locked_like_a_real_one() {
+    // Locking only real accounts would tell an attacker which names exist.
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    fail(&mut browser, "nobody", 5).await;
+    let now = clock.now().unix_timestamp();
+    let lockouts = browser.site().state::<Lockouts>();
+    assert!(lockouts.is_locked("nobody", now));
+    assert!(!lockouts.is_locked("aaa", now), "and only that name");
+}
