@@ -1,6 +1,9 @@
 //! The book pulls code from the lessons with `{{#include file:anchor}}`. mdBook reports a missing
 //! file, but an anchor that does not exist silently includes nothing: this test fails instead.
+//! mdBook does not check links between pages at all: a link to a page or a section that does
+//! not exist is a dead link in the built book. The second test fails instead.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -86,4 +89,157 @@ fn every_variable_is_documented_in_the_readme_and_the_book() {
             .collect();
         assert!(missing.is_empty(), "{doc} does not document {missing:?}");
     }
+}
+
+/// The text of a page as mdBook sees it: whole-file includes of markdown (an exercise page
+/// includes its TASK.md) are replaced by the file, so their headings and links count.
+fn expanded(page: &Path) -> String {
+    let text = fs::read_to_string(page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+    let mut out = String::new();
+    for line in text.lines() {
+        let included = line
+            .trim()
+            .strip_prefix("{{#include ")
+            .and_then(|rest| rest.strip_suffix("}}"))
+            .map(str::trim)
+            .filter(|file| file.ends_with(".md"));
+        match included {
+            Some(file) => out.push_str(
+                &fs::read_to_string(page.parent().expect("a page is in a folder").join(file))
+                    .unwrap_or_default(),
+            ),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The lines of `text` outside fenced code blocks: a `[x](y)` or a `#` in code is not markdown.
+fn prose(text: &str) -> Vec<&str> {
+    let mut in_code = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// The ids mdBook gives the headings of a page: the text without markup, lower-cased, letters,
+/// digits, `-` and `_` kept, spaces made `-`, everything else dropped; `-1`, `-2` for repeats.
+fn heading_ids(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for line in prose(text) {
+        let Some(heading) = line.strip_prefix('#').map(|rest| rest.trim_start_matches('#')) else {
+            continue;
+        };
+        if !heading.starts_with(' ') {
+            continue;
+        }
+        // `[text](target)` shows only `text`.
+        let mut shown = String::new();
+        let mut rest = heading;
+        while let Some(start) = rest.find("](") {
+            shown.push_str(&rest[..start]);
+            rest = &rest[start + 2..];
+            rest = rest.find(')').map_or("", |end| &rest[end + 1..]);
+        }
+        shown.push_str(rest);
+        let id: String = shown
+            .trim()
+            .chars()
+            .filter_map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '-' {
+                    Some(c.to_lowercase().next().unwrap_or(c))
+                } else if c.is_whitespace() {
+                    Some('-')
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let seen = counts.entry(id.clone()).or_insert(0);
+        ids.push(if *seen == 0 { id } else { format!("{id}-{seen}") });
+        *seen += 1;
+    }
+    ids
+}
+
+/// Every inline link target in the prose of `text`: `[text](target)`.
+fn link_targets(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in prose(text) {
+        let mut rest = line;
+        while let Some(start) = rest.find("](") {
+            rest = &rest[start + 2..];
+            let Some(end) = rest.find(')') else { break };
+            found.push(rest[..end].trim().to_string());
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+#[test]
+fn every_link_between_pages_of_the_book_leads_to_a_page_and_a_section_that_exist() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/src");
+    let mut pages = Vec::new();
+    markdown_files(&src, &mut pages);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for page in &pages {
+        let text = expanded(page);
+        for target in link_targets(&text) {
+            // Other sites, and `<http://...>` autolinks, are not the book's to check.
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            let (file, anchor) = match target.split_once('#') {
+                Some((file, anchor)) => (file, Some(anchor)),
+                None => (target.as_str(), None),
+            };
+            let linked =
+                if file.is_empty() { page.clone() } else { page.parent().unwrap().join(file) };
+            if !file.is_empty() && !file.ends_with(".md") {
+                problems.push(format!(
+                    "{}: {target}: link to the page (.md), not to {file}",
+                    page.display()
+                ));
+                continue;
+            }
+            if !linked.is_file() {
+                problems.push(format!("{}: {target}: no such page", page.display()));
+                continue;
+            }
+            if let Some(anchor) = anchor
+                && !heading_ids(&expanded(&linked)).iter().any(|id| id == anchor)
+            {
+                problems.push(format!("{}: {target}: no section #{anchor} there", page.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "broken links in the book:\n{}", problems.join("\n"));
+    assert!(checked > 0, "the book links nowhere");
+}
+
+#[test]
+fn heading_ids_are_made_as_mdbook_makes_them() {
+    let text = "# 03 · Signed cookies\n## Why not `app.secret_key = \"hello\"`\n```\n# not a heading\n```\n## Try it\n## Try it again\n## Try it\n## A [link](x.md), too\n";
+    assert_eq!(
+        heading_ids(text),
+        [
+            "03--signed-cookies",
+            "why-not-appsecret_key--hello",
+            "try-it",
+            "try-it-again",
+            "try-it-1",
+            "a-link-too"
+        ]
+    );
 }
