@@ -243,3 +243,59 @@ fn heading_ids_are_made_as_mdbook_makes_them() {
         ]
     );
 }
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("a readable directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_test_the_book_names_exists() {
+    // Pages such as "Common mistakes" point at tests by name (`a_tampered_cookie_means_...`):
+    // a renamed test must not leave the book pointing at nothing. A name in backquotes with
+    // four words or more, in lower case joined by `_`, is taken for a function's name.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut pages = Vec::new();
+    markdown_files(&root.join("docs/src"), &mut pages);
+    let mut sources = Vec::new();
+    for dir in ["lessons", "exercises", "shared"] {
+        rust_files(&root.join(dir), &mut sources);
+    }
+    let code: Vec<String> = sources.iter().map(|file| fs::read_to_string(file).unwrap()).collect();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for page in &pages {
+        let text = fs::read_to_string(page).unwrap();
+        for line in prose(&text) {
+            for name in line.split('`').skip(1).step_by(2) {
+                let is_name = name.split('_').count() >= 4
+                    && name.split('_').all(|word| {
+                        !word.is_empty()
+                            && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    });
+                if !is_name {
+                    continue;
+                }
+                checked += 1;
+                let definition = format!("fn {name}(");
+                if !code.iter().any(|source| source.contains(&definition)) {
+                    missing.push(format!("{}: `{name}`", page.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the book names functions that do not exist:\n{}",
+        missing.join("\n")
+    );
+    assert!(checked > 0, "the book names no test at all");
+}
