@@ -15,7 +15,8 @@
 //! | `login_fresh()`                     | [`CurrentUser::is_fresh`]                     |
 //! | `url_has_allowed_host_and_scheme`   | [`safe_next`]                                 |
 
-use std::future::{Ready, ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_session::{Session, SessionExt as _, SessionInsertError};
 use actix_web::body::{EitherBody, MessageBody};
@@ -45,10 +46,11 @@ pub trait UserMixin: Clone + Serialize + 'static {
 }
 
 /// Flask-Login's `@login_manager.user_loader`: from the id in the session back to a user, or
-/// `None` when there is no such user any more (then the visitor is anonymous).
+/// `None` when there is no such user any more (then the visitor is anonymous). Async: the users
+/// are in a database now. An error (the database is not answering) fails the request.
 pub trait UserLoader: 'static {
     type User: UserMixin;
-    fn load_user(&self, id: &str) -> Option<Self::User>;
+    fn load_user(&self, id: &str) -> impl Future<Output = Result<Option<Self::User>, Error>>;
 }
 // ANCHOR_END: traits
 
@@ -113,19 +115,26 @@ impl<L: UserLoader> CurrentUser<L> {
 
     /// Who is signed in: from the session, or else from a valid remember cookie (which signs
     /// the user in again, not fresh). Done once per request; later calls get the same answer.
-    fn load(req: &HttpRequest) -> Result<Self, Error> {
+    async fn load(req: &HttpRequest) -> Result<Self, Error> {
         if let Some(loaded) = req.extensions().get::<Self>() {
             return Ok(loaded.clone());
         }
         let manager = manager::<L>(req)?;
         let session = req.get_session();
-        let from_session = session.get::<String>(USER_ID).ok().flatten();
-        let loaded = match from_session.and_then(|id| manager.loader.load_user(&id)) {
+        let from_session = match session.get::<String>(USER_ID).ok().flatten() {
+            Some(id) => manager.loader.load_user(&id).await?,
+            None => None,
+        };
+        let remembered = match (&from_session, remembered_id(req)) {
+            (None, Some(id)) => manager.loader.load_user(&id).await?,
+            _ => None,
+        };
+        let loaded = match from_session {
             Some(user) => {
                 let fresh = session.get::<bool>(FRESH).ok().flatten().unwrap_or(false);
                 CurrentUser { user: Some(user), fresh }
             }
-            None => match remembered_id(req).and_then(|id| manager.loader.load_user(&id)) {
+            None => match remembered {
                 Some(user) => {
                     // Flask-Login's `_load_user_from_remember_cookie`: a login, but not fresh.
                     session.insert(USER_ID, user.get_id()).map_err(ErrorInternalServerError)?;
@@ -142,10 +151,11 @@ impl<L: UserLoader> CurrentUser<L> {
 
 impl<L: UserLoader> FromRequest for CurrentUser<L> {
     type Error = Error;
-    type Future = Ready<Result<Self, Error>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Self::load(req))
+        let req = req.clone();
+        Box::pin(async move { Self::load(&req).await })
     }
 }
 
@@ -168,7 +178,7 @@ pub async fn login_required<L: UserLoader>(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let user = CurrentUser::<L>::load(req.request())?;
+    let user = CurrentUser::<L>::load(req.request()).await?;
     if user.is_authenticated() {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
@@ -183,7 +193,7 @@ pub async fn fresh_login_required<L: UserLoader>(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let user = CurrentUser::<L>::load(req.request())?;
+    let user = CurrentUser::<L>::load(req.request()).await?;
     if user.is_fresh() {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }

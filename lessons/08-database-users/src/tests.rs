@@ -1,20 +1,31 @@
-//! What lesson 07 shows, as tests. Run with: just test 07
+//! What lesson 08 shows, as tests. Run with: just test 08
 //!
-//! The tutorial's user: `user1` / `mypassword` (stored as an Argon2id hash).
+//! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
+//! `mypassword` (stored as an Argon2id hash).
 
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
 use shared::testkit::{TestClient, TestResponse};
-use shared::{Clock, Config};
+use shared::{Clock, Config, Site};
 
 use crate::LESSON;
+use crate::db::{self, Db};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
+/// The lesson's site on `db`, as `main` builds it.
+fn site(clock: &Clock, db: &Db) -> Site {
+    Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap().with_data(db.clone())
+}
+
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::with_clock(&LESSON, Config::for_tests(7), clock.clone()).await
+    TestClient::for_site(site(clock, &db::for_tests().await)).await
+}
+
+async fn count_users(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(db).await.unwrap()
 }
 
 /// Posts the login form as user1 with `extra` fields (`remember`, `next`).
@@ -190,8 +201,9 @@ async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
         .assert_path("/")
         .assert_max_age(14 * 24 * 60 * 60)
         .assert_expires(start() + Duration::days(14));
-    // Signed, not encrypted: the id is readable, and the signature stops any change to it.
-    assert!(cookie.value().contains("user1|"), "{}", cookie.value());
+    // Signed, not encrypted: the id (user1's row is 1) is readable, and the signature stops any
+    // change to it.
+    assert!(cookie.value().contains("=1|"), "{}", cookie.value());
     // The session cookie itself is not permanent: it ends with the browser.
     res.set_cookie("session").assert_browser_session();
 }
@@ -259,7 +271,7 @@ async fn a_changed_remember_cookie_is_ignored() {
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     log_in(&mut browser, &[("remember", "on")]).await;
-    let forged = browser.cookie("remember_token").unwrap().replace("user1|", "aaa|");
+    let forged = browser.cookie("remember_token").unwrap().replace("=1|", "=2|");
     browser.clear_cookies();
     browser.set_cookie("remember_token", &forged);
     let page = browser.get("/").await;
@@ -303,3 +315,177 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
         browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     }
 }
+
+// ANCHOR: register
+async fn register(browser: &mut TestClient, fields: &[(&str, &str)]) -> TestResponse {
+    browser.post("/register", fields).await
+}
+
+#[actix_web::test]
+async fn the_index_lists_the_users_from_the_database_but_not_their_addresses() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let page = browser.get("/").await;
+    page.assert_status(200).assert_contains("<li>user1</li>").assert_contains("1 registered");
+    page.assert_not_contains("user1@example.com");
+}
+
+#[actix_web::test]
+async fn a_registered_dog_is_listed_and_can_log_in() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+    register(&mut browser, &fields).await.assert_redirect("/login");
+    let page = browser.get("/login").await;
+    assert!(flashes(&page).contains("Welcome, rex! You can log in now."), "{}", page.body());
+    browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
+
+    let fields = [("username", "rex"), ("password", "good boy!")];
+    browser.post("/login", &fields).await.assert_redirect("/protected");
+    browser
+        .get("/protected")
+        .await
+        .assert_contains("Logged in as rex")
+        .assert_contains("rex@dogs.example");
+}
+
+#[actix_web::test]
+async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    for taken in ["user1", "USER1", "User1"] {
+        let fields = [("username", taken), ("email", "new@dogs.example"), ("password", "12345678")];
+        register(&mut browser, &fields)
+            .await
+            .assert_status(409)
+            .assert_contains("That username is taken")
+            .assert_contains(r#"name="email" value="new@dogs.example""#);
+    }
+    assert_eq!(count_users(&db).await, 1);
+}
+
+#[actix_web::test]
+async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let fields = [("username", "newdog"), ("email", "USER1@example.com"), ("password", "12345678")];
+    register(&mut browser, &fields)
+        .await
+        .assert_status(409)
+        .assert_contains("That e-mail address is already registered.");
+    // Not a row for `newdog` without its address, nor anything else.
+    assert_eq!(count_users(&db).await, 1);
+    browser.post("/login", &[("username", "newdog"), ("password", "12345678")]).await;
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_and_the_reason() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    for (fields, reason) in [
+        (
+            &[("username", "rex"), ("email", "rex"), ("password", "12345678")][..],
+            "Please enter a valid e-mail address.",
+        ),
+        (
+            &[("username", "rex"), ("email", "rex@dogs.example"), ("password", "short")],
+            "A password needs at least 8 characters.",
+        ),
+        (
+            &[("username", "r x"), ("email", "rex@dogs.example"), ("password", "12345678")],
+            "A username is 3 to 32",
+        ),
+        (&[("email", "rex@dogs.example"), ("password", "12345678")], "A username is 3 to 32"),
+        (&[], "A username is 3 to 32"),
+    ] {
+        let page = register(&mut browser, fields).await;
+        page.assert_status(422).assert_contains(reason);
+        // The form comes back filled in, without the password.
+        page.assert_not_contains("12345678");
+    }
+    assert_eq!(count_users(&db).await, 1);
+}
+
+#[actix_web::test]
+async fn what_the_form_sends_back_is_escaped() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let email = r#""><script>alert(1)</script>@dogs.example"#;
+    let page =
+        register(&mut browser, &[("username", "rex"), ("email", email), ("password", "short")])
+            .await;
+    page.assert_status(422);
+    assert!(!page.main().contains("<script>"), "{}", page.main());
+    page.assert_contains("&quot;&gt;&lt;script&gt;");
+}
+
+#[actix_web::test]
+async fn a_user_deleted_from_the_database_is_logged_out_on_the_next_request() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+    sqlx::query("DELETE FROM users WHERE username = 'user1'").execute(&db).await.unwrap();
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+// ANCHOR_END: register
+
+// ANCHOR: database
+/// A database file under a folder that does not exist yet, removed when the test ends.
+struct TempDatabase(std::path::PathBuf);
+
+impl TempDatabase {
+    fn new(name: &str) -> TempDatabase {
+        let folder = std::env::temp_dir().join(format!("lesson-08-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        TempDatabase(folder)
+    }
+
+    fn config(&self) -> Config {
+        let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
+        Config::for_tests(8).with("DATABASE_URL", &url)
+    }
+}
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[actix_web::test]
+async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_restart() {
+    let temp = TempDatabase::new("restart");
+    let clock = Clock::manual(start());
+    {
+        let db = db::open(&temp.config(), 8).await.unwrap();
+        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let fields =
+            [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+        register(&mut browser, &fields).await.assert_redirect("/login");
+        db.close().await;
+    }
+    assert!(temp.0.join("nested/users.db").exists());
+    // A second start applies no migration twice, and finds rex.
+    let db = db::open(&temp.config(), 8).await.unwrap();
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
+    assert_eq!(versions, [1, 2]);
+    db.close().await;
+}
+
+#[actix_web::test]
+async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
+    // A "folder" that is a file: nothing can be made under it.
+    let config = Config::for_tests(8).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 8).await.unwrap_err();
+    assert!(error.contains("DATABASE_URL"), "{error}");
+}
+// ANCHOR_END: database
