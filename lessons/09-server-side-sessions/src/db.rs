@@ -21,6 +21,7 @@ pub type Db = SqlitePool;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "users", include_str!("../migrations/0001_users.sql")),
     (2, "demo user", include_str!("../migrations/0002_demo_user.sql")),
+    (3, "sessions", include_str!("../migrations/0003_sessions.sql")),
 ];
 
 /// Applies the migrations this database has not had yet, each in its own transaction: a

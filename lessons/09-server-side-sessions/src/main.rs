@@ -1,17 +1,19 @@
-//! Step 08: users in a database. Run with: just run 08  (or cargo run -p lesson-08-database-users)
+//! Step 09: sessions on the server. Run with: just run 09  (or cargo run -p lesson-09-server-side-sessions)
 //!
-//! New here: the users live in SQLite (Flask-SQLAlchemy's part of the tutorial), through sqlx:
-//! a `users` table made by the migrations in `migrations/` when the server starts
-//! (`src/db.rs`), the index lists them, `/register` adds one (with its checks, and nothing
-//! half-written when one fails), and lesson 07's user loader reads them from the database.
+//! New here: a session store for actix-session on the lesson's SQLite database (`src/store.rs`):
+//! the cookie carries only a random session id, and the session (its state, its end, its owner)
+//! is a row of the `sessions` table. Logout deletes the row, so a copy of the cookie is worth
+//! nothing after it; expired rows are refused and swept; `/sessions` lists your sessions and
+//! ends the others. With `REDIS_URL` set, actix-session's Redis store keeps them instead.
 //!
-//! Try: open http://127.0.0.1:8008/register and register a dog; the index lists it. Register
-//! the same name again, in capitals: refused. Stop the server, start it again: the user is
-//! still there (in `data/lesson-08.db`). `user1` / `mypassword` is there from the start.
+//! Try: log in as `user1` / `mypassword` in two browsers (or a private window), open
+//! http://127.0.0.1:8009/sessions in one and end the other sessions: the other browser is
+//! logged out at its next click. Copy the `session` cookie, log out, put the copy back: still
+//! logged out.
 
 use std::collections::HashMap;
 
-use actix_session::storage::CookieSessionStore;
+use actix_session::config::BrowserSession;
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::Duration;
@@ -25,23 +27,26 @@ use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render, re
 use crate::db::Db;
 use crate::flash::{Category, flash};
 use crate::login::{LoginManager, UserLoader, UserMixin};
+use crate::store::Store;
 
 mod db;
 mod flash;
 mod lifetime;
 mod login;
+mod store;
 mod users;
 
 pub static LESSON: Lesson = Lesson {
-    number: 8,
-    slug: "database-users",
-    title: "Users in a database",
+    number: 9,
+    slug: "server-side-sessions",
+    title: "Sessions on the server",
     nav: &[
         ("/", "Home"),
         ("/register", "Register"),
         ("/protected", "Protected"),
         ("/settings", "Settings"),
         ("/session", "Session"),
+        ("/sessions", "Sessions"),
         ("/login", "Log in"),
         ("/logout", "Log out"),
     ],
@@ -52,15 +57,15 @@ pub static LESSON: Lesson = Lesson {
         "protected.html",
         "settings.html",
         "logout.html",
-        "session.html"
+        "session.html",
+        "sessions.html"
     ],
     cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
     app,
 };
 
-/// The most session JSON we agree to keep. Encrypted and encoded, 2048 bytes become a cookie of
-/// about 2.8 KB; much more and browsers silently drop the cookie, and over 4064 bytes
-/// actix-session fails the request with a 500. We refuse with a clear page instead.
+/// The most session JSON we agree to keep. The state is on the server now, so the cookie no
+/// longer limits it (lesson 07: about 2.8 KB of cookie); the limit stays as a sane bound.
 const MAX_SESSION_JSON: usize = 2048;
 
 /// Where a login lands when `next` is missing or not a local path (the tutorial's
@@ -68,10 +73,13 @@ const MAX_SESSION_JSON: usize = 2048;
 const DEFAULT_PAGE: &str = "/protected";
 
 // ANCHOR: middleware
-/// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
-/// the same, but encrypts it as well (a *private* cookie), with the same key.
-fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
-    SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
+/// The same middleware as lessons 04 to 08, with another store: the cookie now carries a random
+/// session id (still encrypted with the key), and `store` keeps the state. A row lives as long
+/// as `SESSION_LIFETIME` from its last change (`state_ttl`; actix-session's default is a day).
+fn session_middleware(site: &Site, store: Store) -> SessionMiddleware<Store> {
+    let lifetime = lifetime::Settings::of(site).lifetime;
+    SessionMiddleware::builder(store, site.key().clone())
+        .session_lifecycle(BrowserSession::default().state_ttl(lifetime))
         .cookie_name(lifetime::COOKIE.to_string())
         // `Secure` cookies are meant for HTTPS only: Python's requests never sends one over
         // http://127.0.0.1 (curl and browsers make an exception for localhost). Off by default
@@ -142,15 +150,18 @@ fn database_page(req: &HttpRequest, error: sqlx::Error) -> HttpResponse {
 fn app(cfg: &mut web::ServiceConfig, site: &Site) {
     // Opened once in `main` (or by the test), shared by every worker: a pool of connections.
     let db = site.data::<Db>().cloned().expect("main attaches the database to the site");
+    let store = site.data::<Store>().cloned().expect("main attaches the session store");
     // A scope for the whole site, so the session middleware wraps every route. The last
     // `wrap` is the outermost: `cookie_expiry` sees the cookie the session middleware writes,
     // `enforce` sees the session it loads.
     cfg.service(
         web::scope("")
             .app_data(web::Data::new(db.clone()))
+            .app_data(web::Data::new(store.clone()))
             .app_data(web::Data::new(login_manager(site, db)))
+            .wrap(from_fn(store::track))
             .wrap(from_fn(lifetime::enforce))
-            .wrap(session_middleware(site))
+            .wrap(session_middleware(site, store))
             .wrap(from_fn(lifetime::cookie_expiry))
             .wrap(from_fn(login::remember_cookies::<Users>))
             .route("/", web::get().to(index))
@@ -173,7 +184,13 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
             .route("/logout", web::get().to(logout_page))
             .route("/logout", web::post().to(logout))
             // Read-only now: a session that says who you are must not be writable by you.
-            .route("/session", web::get().to(show_session)),
+            .route("/session", web::get().to(show_session))
+            .service(
+                web::scope("/sessions")
+                    .wrap(from_fn(login::login_required::<Users>))
+                    .route("", web::get().to(list_sessions))
+                    .route("/end-others", web::post().to(end_other_sessions)),
+            ),
     );
 }
 // ANCHOR_END: routes
@@ -388,6 +405,73 @@ async fn logout(req: HttpRequest, session: Session) -> HttpResponse {
 }
 // ANCHOR_END: logout
 
+// ANCHOR: sessions
+/// `/sessions`: where you are signed in. Only the SQLite store can answer: the table has an
+/// owner column; actix-session's Redis store keeps each session under its id and nothing else.
+async fn list_sessions(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    site: Site,
+    store: web::Data<Store>,
+) -> HttpResponse {
+    let mut context = page_context(&session, &user);
+    let Store::Sqlite(_) = store.get_ref() else {
+        context.insert("sessions", &Vec::<store::SessionRow>::new());
+        context.insert("redis", &true);
+        return render(&req, "sessions.html", context);
+    };
+    let (Some(db), Some(user_id)) =
+        (req.app_data::<web::Data<Db>>(), user.view().user.map(|user| user.id))
+    else {
+        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, "No database or no user.");
+    };
+    let current = store::current_id(&req, &site);
+    let now = site.clock().now().unix_timestamp();
+    match store::of_user(db, user_id, current.as_deref(), now).await {
+        Ok(rows) => {
+            context.insert("sessions", &rows);
+            context.insert("redis", &false);
+            render(&req, "sessions.html", context)
+        }
+        Err(error) => database_page(&req, error),
+    }
+}
+
+/// "Log out everywhere else": every other session of this user is deleted, so those browsers
+/// are anonymous at their next request. This one stays.
+async fn end_other_sessions(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    site: Site,
+    store: web::Data<Store>,
+    db: web::Data<Db>,
+) -> HttpResponse {
+    let Store::Sqlite(_) = store.get_ref() else {
+        let message = "With REDIS_URL set, sessions cannot be listed or ended by user here.";
+        return error_page(&req, StatusCode::NOT_IMPLEMENTED, message);
+    };
+    let (Some(current), Some(user_id)) =
+        (store::current_id(&req, &site), user.view().user.map(|user| user.id))
+    else {
+        return error_page(&req, StatusCode::BAD_REQUEST, "This request has no session.");
+    };
+    let ended = match store::end_others(&db, user_id, &current).await {
+        Ok(ended) => ended,
+        Err(error) => return database_page(&req, error),
+    };
+    let message = match ended {
+        1 => "Ended 1 other session.".to_string(),
+        n => format!("Ended {n} other sessions."),
+    };
+    if let Err(error) = flash(&session, Category::Success, message) {
+        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    }
+    redirect("/sessions")
+}
+// ANCHOR_END: sessions
+
 // ANCHOR: dictionary
 /// One entry as the page shows it: the key, and the value as the JSON actix-session stores.
 #[derive(Serialize)]
@@ -418,10 +502,25 @@ async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> 
 // ANCHOR: main
 /// Opens the database before the server listens (Flask-SQLAlchemy does it on the first
 /// request), so a bad `DATABASE_URL` stops the server at once, with a message that names it.
+/// Then the session store (Redis when `REDIS_URL` is set), and the sweeper: every minute, the
+/// expired rows are deleted.
 fn main() -> std::io::Result<()> {
     shared::run_with(&LESSON, |site| async move {
         let db = db::open(site.config(), LESSON.number).await?;
-        Ok(site.with_data(db))
+        let store = store::open(&site, &db).await?;
+        if let Store::Sqlite(_) = store {
+            let (db, clock) = (db.clone(), site.clock().clone());
+            actix_web::rt::spawn(async move {
+                let mut every = actix_web::rt::time::interval(store::SWEEP_EVERY);
+                loop {
+                    every.tick().await;
+                    if let Err(error) = store::sweep(&db, clock.now().unix_timestamp()).await {
+                        eprintln!("error: sweeping the expired sessions: {error}");
+                    }
+                }
+            });
+        }
+        Ok(site.with_data(db).with_data(store))
     })
 }
 // ANCHOR_END: main

@@ -1,23 +1,31 @@
-//! What lesson 08 shows, as tests. Run with: just test 08
+//! What lesson 09 shows, as tests. Run with: just test 09
 //!
 //! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
-//! `mypassword` (stored as an Argon2id hash).
+//! `mypassword` (stored as an Argon2id hash). The Redis tests need `REDIS_URL` (`.ci/run`
+//! starts a Redis and sets it); without it they say why and skip, or fail when `CI` is set.
 
+use actix_session::storage::{SessionKey, SessionStore as _};
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
+use actix_web::test::TestRequest;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
 use crate::LESSON;
 use crate::db::{self, Db};
+use crate::store::{self, SqliteSessionStore, Store};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
-/// The lesson's site on `db`, as `main` builds it.
+/// The lesson's site on `db`, with the SQLite session store, as `main` builds it.
 fn site(clock: &Clock, db: &Db) -> Site {
-    Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap().with_data(db.clone())
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
+    Site::with_clock(&LESSON, Config::for_tests(9), clock.clone())
+        .unwrap()
+        .with_data(db.clone())
+        .with_data(store)
 }
 
 async fn browser(clock: &Clock) -> TestClient {
@@ -441,14 +449,14 @@ struct TempDatabase(std::path::PathBuf);
 
 impl TempDatabase {
     fn new(name: &str) -> TempDatabase {
-        let folder = std::env::temp_dir().join(format!("lesson-08-{}-{name}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("lesson-09-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         TempDatabase(folder)
     }
 
     fn config(&self) -> Config {
         let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
-        Config::for_tests(8).with("DATABASE_URL", &url)
+        Config::for_tests(9).with("DATABASE_URL", &url)
     }
 }
 
@@ -463,7 +471,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let temp = TempDatabase::new("restart");
     let clock = Clock::manual(start());
     {
-        let db = db::open(&temp.config(), 8).await.unwrap();
+        let db = db::open(&temp.config(), 9).await.unwrap();
         let mut browser = TestClient::for_site(site(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
@@ -472,20 +480,291 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     }
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
-    let db = db::open(&temp.config(), 8).await.unwrap();
+    let db = db::open(&temp.config(), 9).await.unwrap();
     let mut browser = TestClient::for_site(site(&clock, &db)).await;
     browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
     let versions: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     db.close().await;
 }
 
 #[actix_web::test]
 async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
     // A "folder" that is a file: nothing can be made under it.
-    let config = Config::for_tests(8).with("DATABASE_URL", "sqlite:///dev/null/users.db");
-    let error = db::open(&config, 8).await.unwrap_err();
+    let config = Config::for_tests(9).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 9).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 // ANCHOR_END: database
+
+// ANCHOR: server_side
+/// The session rows, as (user_id, state JSON).
+async fn session_rows(db: &Db) -> Vec<(Option<i64>, String)> {
+    sqlx::query_as("SELECT user_id, state FROM sessions").fetch_all(db).await.unwrap()
+}
+
+#[actix_web::test]
+async fn the_cookie_carries_only_a_random_id_and_the_session_is_a_row_on_the_server() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    let request =
+        TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
+    let id = store::current_id(&request, browser.site()).unwrap();
+    assert_eq!(id.len(), 64);
+    assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+
+    let rows = session_rows(&db).await;
+    assert_eq!(rows.len(), 1);
+    let (owner, state) = &rows[0];
+    assert_eq!(*owner, Some(1));
+    assert!(state.contains("_user_id") && state.contains("_fresh"), "{state}");
+    // The inspector can decrypt the cookie: inside is the id, nothing about the user.
+    let page = browser.get("/").await;
+    assert!(page.body().contains(&id), "the inspector shows the id");
+}
+
+#[actix_web::test]
+async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
+    // Lesson 04 has the opposite test (`a_cookie_copied_before_logout_still_logs_you_in_after_it`):
+    // with the cookie store, logout can only ask the browser to forget. Here it deletes the row.
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    browser.post("/logout", &[]).await.assert_redirect("/login");
+    assert!(session_rows(&db).await.is_empty(), "logout deletes the row");
+
+    browser.set_cookie("session", &copied);
+    browser.get("/").await.assert_contains("You are not logged in!");
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn logging_in_gives_a_new_id_and_the_old_row_is_gone() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    browser.get("/protected").await; // an anonymous session, with the flashed message
+    let before = browser.cookie("session").unwrap().to_string();
+    assert_eq!(session_rows(&db).await.len(), 1);
+    log_in(&mut browser, &[]).await;
+    assert_ne!(browser.cookie("session"), Some(before.as_str()));
+    let rows = session_rows(&db).await;
+    assert_eq!(rows.len(), 1, "the anonymous row was deleted: {rows:?}");
+    assert_eq!(rows[0].0, Some(1));
+}
+
+#[actix_web::test]
+async fn the_store_refuses_an_expired_row_and_the_sweeper_deletes_only_expired_ones() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let store = SqliteSessionStore::new(db.clone(), clock.clone());
+    let state = std::collections::HashMap::from([("_user_id".to_string(), "\"1\"".to_string())]);
+    let short = store.save(state.clone(), &Duration::minutes(5)).await.unwrap();
+    let long = store.save(state, &Duration::hours(1)).await.unwrap();
+    assert!(store.load(&short).await.unwrap().is_some());
+
+    clock.advance(Duration::minutes(5));
+    assert!(store.load(&short).await.unwrap().is_none(), "refused at its end, not after");
+    assert!(store.load(&long).await.unwrap().is_some());
+    assert_eq!(session_rows(&db).await.len(), 2, "still in the table until swept");
+
+    let swept = store::sweep(&db, clock.now().unix_timestamp()).await.unwrap();
+    assert_eq!(swept, 1);
+    assert_eq!(session_rows(&db).await.len(), 1);
+    assert!(store.load(&long).await.unwrap().is_some());
+}
+
+#[actix_web::test]
+async fn a_copied_cookie_is_refused_after_the_session_lifetime_even_by_the_store_alone() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    let request =
+        TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
+    let key = SessionKey::try_from(store::current_id(&request, browser.site()).unwrap()).unwrap();
+    let store = SqliteSessionStore::new(db.clone(), clock.clone());
+    assert!(store.load(&key).await.unwrap().is_some());
+
+    clock.advance(Duration::minutes(5)); // SESSION_LIFETIME's default
+    assert!(store.load(&key).await.unwrap().is_none());
+    browser.set_cookie("session", &copied);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn a_garbage_or_unknown_session_id_is_a_new_anonymous_session_not_an_error() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let store = SqliteSessionStore::new(db.clone(), clock.clone());
+    for key in ["", "x", "no-such-session", &"A".repeat(4000)] {
+        let key = SessionKey::try_from(key.to_string()).unwrap();
+        assert!(store.load(&key).await.unwrap().is_none());
+    }
+}
+// ANCHOR_END: server_side
+
+// ANCHOR: sessions_page
+/// Logs in as user1 from a browser that says it is `agent`.
+async fn log_in_as_browser(browser: &mut TestClient, agent: &str) {
+    let request = TestRequest::post()
+        .uri("/login")
+        .insert_header(("user-agent", agent))
+        .set_form([("username", "user1"), ("password", "mypassword")]);
+    browser.send(request).await.assert_redirect("/protected");
+}
+
+#[actix_web::test]
+async fn the_sessions_page_needs_a_login() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    browser.get("/sessions").await.assert_redirect("/login?next=%2Fsessions");
+    browser
+        .post("/sessions/end-others", &[])
+        .await
+        .assert_redirect("/login?next=%2Fsessions%2Fend%2Dothers");
+}
+
+#[actix_web::test]
+async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_one() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let (mut laptop, mut phone) =
+        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+    log_in_as_browser(&mut laptop, "Laptop Firefox").await;
+    clock.advance(Duration::minutes(1));
+    log_in_as_browser(&mut phone, "Phone <Safari>").await;
+    // Another dog's session is not listed.
+    let mut other = TestClient::for_site(site).await;
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+    other.post("/register", &fields).await;
+    other.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
+
+    let page = laptop.get("/sessions").await;
+    page.assert_status(200)
+        .assert_contains("Laptop Firefox")
+        .assert_contains("Phone &lt;Safari&gt;");
+    assert_eq!(page.main().matches("<tr>").count(), 3, "a header and two rows:\n{}", page.main());
+    assert_eq!(page.main().matches("this session").count(), 1);
+    let laptop_row = page.main().split("<tr>").find(|row| row.contains("Laptop Firefox")).unwrap();
+    assert!(laptop_row.contains("this session"), "{laptop_row}");
+    assert!(
+        laptop_row.contains("2023-11-14 22:13 UTC"),
+        "signed in at the clock's time: {laptop_row}"
+    );
+}
+
+#[actix_web::test]
+async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this_one() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let (mut laptop, mut phone) =
+        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+    log_in_as_browser(&mut laptop, "Laptop").await;
+    log_in_as_browser(&mut phone, "Phone").await;
+    phone.get("/protected").await.assert_contains("Logged in as user1");
+
+    laptop.post("/sessions/end-others", &[]).await.assert_redirect("/sessions");
+    let page = laptop.get("/sessions").await;
+    assert!(flashes(&page).contains("Ended 1 other session."), "{}", page.body());
+    page.assert_contains("Laptop").assert_not_contains("Phone");
+
+    phone.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    laptop.get("/protected").await.assert_contains("Logged in as user1");
+}
+// ANCHOR_END: sessions_page
+
+// ANCHOR: redis
+/// The Redis to test against: `REDIS_URL`. Unset, a test skips with the reason, unless `CI` is
+/// set: then Redis was meant to be there, and its absence is a failure.
+fn redis_url(test: &str) -> Option<String> {
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{test}: REDIS_URL is not set, and CI is: .ci/run must start Redis and set REDIS_URL"
+            )
+        }
+        _ => {
+            eprintln!(
+                "skipped {test}: REDIS_URL is not set (`.ci/run` starts a Redis and sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// A server of this lesson with its sessions in the Redis at `url` and its users in `db`.
+async fn redis_site(config: &Config, db: &Db) -> Site {
+    let site = Site::new(&LESSON, config.clone()).unwrap();
+    let store = store::open(&site, db).await.unwrap_or_else(|error| panic!("{error}"));
+    assert!(matches!(store, Store::Redis(_)));
+    site.with_data(db.clone()).with_data(store)
+}
+
+#[actix_web::test]
+async fn with_redis_a_login_on_one_server_is_valid_on_another() {
+    let Some(url) = redis_url("with_redis_a_login_on_one_server_is_valid_on_another") else {
+        return;
+    };
+    // Two servers, as two machines behind a load balancer: one SECRET_KEY, one Redis, and one
+    // users database (here both use the same SQLite; across machines it would be a database
+    // server).
+    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let db = db::for_tests().await;
+    let mut first = TestClient::for_site(redis_site(&config, &db).await).await;
+    let mut second = TestClient::for_site(redis_site(&config, &db).await).await;
+
+    log_in(&mut first, &[]).await.assert_redirect("/protected");
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sessions").fetch_one(&db).await.unwrap(),
+        0,
+        "the session is in Redis, not in SQLite"
+    );
+    // The same browser's next request lands on the other machine.
+    second.set_cookie("session", first.cookie("session").unwrap());
+    second.get("/protected").await.assert_contains("Logged in as user1");
+
+    // And logging out on the second ends the session on the first.
+    second.post("/logout", &[]).await.assert_redirect("/login");
+    first.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
+    let Some(url) = redis_url("with_redis_a_cookie_copied_before_logout_no_longer_works_either")
+    else {
+        return;
+    };
+    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(redis_site(&config, &db).await).await;
+    log_in(&mut browser, &[]).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    browser.post("/logout", &[]).await;
+    browser.set_cookie("session", &copied);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    // The sessions page says why it cannot list anything.
+    log_in(&mut browser, &[]).await;
+    browser.get("/sessions").await.assert_status(200).assert_contains("REDIS_URL");
+}
+
+#[actix_web::test]
+async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() {
+    // Port 1 on this machine: nothing listens there.
+    // (`open` waits 5 s before it gives up; the test, a tenth of that.)
+    let wait = std::time::Duration::from_millis(500);
+    let Err(error) = store::open_redis("redis://127.0.0.1:1", wait).await else {
+        panic!("a store without a Redis");
+    };
+    assert!(error.contains("REDIS_URL=redis://127.0.0.1:1"), "{error}");
+}
+// ANCHOR_END: redis
