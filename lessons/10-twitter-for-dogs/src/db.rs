@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "users", include_str!("../migrations/0001_users.sql")),
     (2, "demo user", include_str!("../migrations/0002_demo_user.sql")),
     (3, "sessions", include_str!("../migrations/0003_sessions.sql")),
+    (4, "woofs", include_str!("../migrations/0004_woofs.sql")),
 ];
 
 /// Applies the migrations this database has not had yet, each in its own transaction: a

@@ -1,15 +1,14 @@
-//! Step 09: sessions on the server. Run with: just run 09  (or cargo run -p lesson-09-server-side-sessions)
+//! Step 10: Twitter for dogs. Run with: just run 10  (or cargo run -p lesson-10-twitter-for-dogs)
 //!
-//! New here: a session store for actix-session on the lesson's SQLite database (`src/store.rs`):
-//! the cookie carries only a random session id, and the session (its state, its end, its owner)
-//! is a row of the `sessions` table. Logout deletes the row, so a copy of the cookie is worth
-//! nothing after it; expired rows are refused and swept; `/sessions` lists your sessions and
-//! ends the others. With `REDIS_URL` set, actix-session's Redis store keeps them instead.
+//! New here: the capstone, seed 001's running example, built on everything so far: dogs
+//! register (08) and sign in (06, 07, with remember-me), their sessions live on the server (09),
+//! and now they post *woofs* (`src/woofs.rs`): 1 to 280 characters, on a timeline of
+//! everyone's and a page per dog, deleted only by their author (403 for anyone else). Every
+//! form carries a per-session CSRF token that the server checks (`src/csrf.rs`).
 //!
-//! Try: log in as `user1` / `mypassword` in two browsers (or a private window), open
-//! http://127.0.0.1:8009/sessions in one and end the other sessions: the other browser is
-//! logged out at its next click. Copy the `session` cookie, log out, put the copy back: still
-//! logged out.
+//! Try: register two dogs in two browsers, woof from both, try `<b>bold</b>` (it is shown as
+//! text), and try to delete the other dog's woof with curl: 403. Post a form from a page
+//! saved to disk, with a stale token: 403 too.
 
 use std::collections::HashMap;
 
@@ -29,19 +28,21 @@ use crate::flash::{Category, flash};
 use crate::login::{LoginManager, UserLoader, UserMixin};
 use crate::store::Store;
 
+mod csrf;
 mod db;
 mod flash;
 mod lifetime;
 mod login;
 mod store;
 mod users;
+mod woofs;
 
 pub static LESSON: Lesson = Lesson {
-    number: 9,
-    slug: "server-side-sessions",
-    title: "Sessions on the server",
+    number: 10,
+    slug: "twitter-for-dogs",
+    title: "Twitter for dogs",
     nav: &[
-        ("/", "Home"),
+        ("/", "Timeline"),
         ("/register", "Register"),
         ("/protected", "Protected"),
         ("/settings", "Settings"),
@@ -58,7 +59,8 @@ pub static LESSON: Lesson = Lesson {
         "settings.html",
         "logout.html",
         "session.html",
-        "sessions.html"
+        "sessions.html",
+        "dog.html"
     ],
     cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
     app,
@@ -159,12 +161,21 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
             .app_data(web::Data::new(db.clone()))
             .app_data(web::Data::new(store.clone()))
             .app_data(web::Data::new(login_manager(site, db)))
+            // Innermost, so every POST below is checked before its handler runs.
+            .wrap(from_fn(csrf::protect))
             .wrap(from_fn(store::track))
             .wrap(from_fn(lifetime::enforce))
             .wrap(session_middleware(site, store))
             .wrap(from_fn(lifetime::cookie_expiry))
             .wrap(from_fn(login::remember_cookies::<Users>))
             .route("/", web::get().to(index))
+            .route("/dogs/{username}", web::get().to(dog_page))
+            .service(
+                web::scope("/woofs")
+                    .wrap(from_fn(login::login_required::<Users>))
+                    .route("", web::post().to(post_woof))
+                    .route("/{id}/delete", web::post().to(delete_woof)),
+            )
             .route("/register", web::get().to(register_form))
             .route("/register", web::post().to(register))
             .route("/login", web::get().to(login_form))
@@ -196,30 +207,48 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
 // ANCHOR_END: routes
 
 // ANCHOR: pages
-/// Every page's context: `current_user` and the flashed messages, as Flask's context
-/// processors put them in every template.
+/// Every page's context: `current_user`, the flashed messages and the CSRF token for its forms,
+/// as Flask's context processors (and Flask-WTF's `csrf_token()`) put them in every template.
 fn page_context(session: &Session, user: &CurrentUser) -> Context {
     let mut context = Context::new();
     context.insert("current_user", &user.view());
     context.insert("flashes", &flash::take(session));
+    // Without a token (the session could not be written) a form gets a 403, not a 500.
+    context.insert("csrf_token", &csrf::token(session).unwrap_or_default());
     context
 }
 
-/// Flask: `users = User.query.all()`, `render_template("index.html", users=users)`, and who is
-/// logged in.
+/// The timeline: everyone's woofs, newest first, the form to woof when signed in, and the dogs.
 async fn index(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
 ) -> HttpResponse {
-    let all = match users::all(&db).await {
-        Ok(all) => all,
-        Err(error) => return database_page(&req, error),
+    timeline(&req, &session, &user, &db, StatusCode::OK, None, "").await
+}
+
+/// The timeline page; after a refused woof, with the reason and the text to fix (`draft`).
+async fn timeline(
+    req: &HttpRequest,
+    session: &Session,
+    user: &CurrentUser,
+    db: &Db,
+    status: StatusCode,
+    error: Option<&str>,
+    draft: &str,
+) -> HttpResponse {
+    let (all, timeline) = match (users::all(db).await, woofs::timeline(db).await) {
+        (Ok(all), Ok(timeline)) => (all, timeline),
+        (Err(error), _) | (_, Err(error)) => return database_page(req, error),
     };
-    let mut context = page_context(&session, &user);
+    let mut context = page_context(session, user);
     context.insert("users", &all);
-    render(&req, "index.html", context)
+    context.insert("woofs", &timeline);
+    context.insert("error", &error);
+    context.insert("draft", draft);
+    context.insert("max_chars", &woofs::MAX_CHARS);
+    render_status(req, status, "index.html", context)
 }
 
 /// Flask: `@login_required def protected(): return f"Logged in as {current_user.id}"`. The
@@ -327,6 +356,98 @@ fn back_to_login(
     }
 }
 // ANCHOR_END: login
+
+// ANCHOR: woofs
+#[derive(Deserialize)]
+struct WoofForm {
+    body: Option<String>,
+}
+
+/// `POST /woofs`, behind `login_required`: the signed-in dog woofs. A refused woof comes back
+/// on the timeline with the reason and the text, and 422.
+async fn post_woof(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    site: Site,
+    db: web::Data<Db>,
+    form: web::Form<WoofForm>,
+) -> HttpResponse {
+    let Some(author) = user.view().user.map(|user| user.id) else {
+        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to woof.");
+    };
+    let text = form.into_inner().body.unwrap_or_default();
+    let body = match woofs::validate(&text) {
+        Ok(body) => body,
+        Err(message) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return timeline(&req, &session, &user, &db, status, Some(message), &text).await;
+        }
+    };
+    let now = site.clock().now().unix_timestamp();
+    if let Err(error) = woofs::post(&db, author, body, now).await {
+        return database_page(&req, error);
+    }
+    if let Err(error) = flash(&session, Category::Success, "Woof!") {
+        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    }
+    redirect("/")
+}
+
+/// `POST /woofs/{id}/delete`, behind `login_required`: only the author may; anyone else gets
+/// 403, and a woof that does not exist 404.
+async fn delete_woof(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    id: web::Path<i64>,
+) -> HttpResponse {
+    let Some(author) = user.view().user.map(|user| user.id) else {
+        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to delete a woof.");
+    };
+    match woofs::delete(&db, id.into_inner(), author).await {
+        Ok(woofs::Deleted::Yes) => {
+            if let Err(error) = flash(&session, Category::Success, "Woof deleted.") {
+                return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+            }
+            redirect("/")
+        }
+        Ok(woofs::Deleted::NotYours) => {
+            error_page(&req, StatusCode::FORBIDDEN, "You can only delete your own woofs.")
+        }
+        Ok(woofs::Deleted::NoSuchWoof) => {
+            error_page(&req, StatusCode::NOT_FOUND, "There is no such woof.")
+        }
+        Err(error) => database_page(&req, error),
+    }
+}
+
+/// `/dogs/{username}`: one dog's woofs.
+async fn dog_page(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    db: web::Data<Db>,
+    username: web::Path<String>,
+) -> HttpResponse {
+    let dog = match users::find_by_username(&db, &username).await {
+        Ok(Some(dog)) => dog,
+        Ok(None) => {
+            return error_page(&req, StatusCode::NOT_FOUND, "There is no dog of that name.");
+        }
+        Err(error) => return database_page(&req, error),
+    };
+    let woofs = match woofs::by_author(&db, dog.id).await {
+        Ok(woofs) => woofs,
+        Err(error) => return database_page(&req, error),
+    };
+    let mut context = page_context(&session, &user);
+    context.insert("dog", &dog.username);
+    context.insert("woofs", &woofs);
+    render(&req, "dog.html", context)
+}
+// ANCHOR_END: woofs
 
 // ANCHOR: register
 /// The registration form's fields; a missing one is a message, not a failed request.

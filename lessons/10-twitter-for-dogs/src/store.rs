@@ -307,7 +307,7 @@ pub struct SessionRow {
 }
 
 /// `2026-11-22 05:46 UTC`, without the `time` crate's formatting feature.
-fn when(unix: i64) -> String {
+pub fn when(unix: i64) -> String {
     match actix_web::cookie::time::OffsetDateTime::from_unix_timestamp(unix) {
         Ok(at) => format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute()),
         Err(_) => unix.to_string(),

@@ -1,8 +1,11 @@
-//! What lesson 09 shows, as tests. Run with: just test 09
+//! What lesson 10 shows, as tests. Run with: just test 10
 //!
 //! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
 //! `mypassword` (stored as an Argon2id hash). The Redis tests need `REDIS_URL` (`.ci/run`
 //! starts a Redis and sets it); without it they say why and skip, or fail when `CI` is set.
+//!
+//! Every form carries a CSRF token now: `submit` posts a form as a browser does, with the token
+//! of the page it came from; `post` (the test kit's) sends exactly the fields given.
 
 use actix_session::storage::{SessionKey, SessionStore as _};
 use actix_web::cookie::SameSite;
@@ -19,10 +22,35 @@ fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
+/// Posting a form as a browser does: with the `csrf_token` the page put in it.
+trait Forms {
+    /// The CSRF token of this browser's session, as a page with a form shows it.
+    async fn csrf_token(&mut self) -> String;
+    /// `post`, with the session's CSRF token added to `fields`.
+    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse;
+}
+
+impl Forms for TestClient {
+    async fn csrf_token(&mut self) -> String {
+        let page = self.get("/logout").await;
+        let marker = r#"name="csrf_token" value=""#;
+        let start = page.body().find(marker).expect("a form with a CSRF token") + marker.len();
+        let end = page.body()[start..].find('"').unwrap() + start;
+        page.body()[start..end].to_string()
+    }
+
+    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.csrf_token().await;
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post(path, &fields).await
+    }
+}
+
 /// The lesson's site on `db`, with the SQLite session store, as `main` builds it.
 fn site(clock: &Clock, db: &Db) -> Site {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    Site::with_clock(&LESSON, Config::for_tests(9), clock.clone())
+    Site::with_clock(&LESSON, Config::for_tests(10), clock.clone())
         .unwrap()
         .with_data(db.clone())
         .with_data(store)
@@ -40,7 +68,7 @@ async fn count_users(db: &Db) -> i64 {
 async fn log_in(browser: &mut TestClient, extra: &[(&str, &str)]) -> TestResponse {
     let mut fields = vec![("username", "user1"), ("password", "mypassword")];
     fields.extend_from_slice(extra);
-    browser.post("/login", &fields).await
+    browser.submit("/login", &fields).await
 }
 
 /// The flash area of a page (the base layout puts it above `<main>`), or `""`.
@@ -159,7 +187,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_message_and_keep_next
     for (username, password) in [("user1", "wrong"), ("nobody", "mypassword")] {
         let mut browser = browser(&clock).await;
         let fields = [("username", username), ("password", password), ("next", "/settings")];
-        browser.post("/login", &fields).await.assert_redirect("/login?next=%2Fsettings");
+        browser.submit("/login", &fields).await.assert_redirect("/login?next=%2Fsettings");
         let page = browser.get("/login?next=%2Fsettings").await;
         assert!(flashes(&page).contains("Wrong username or password."));
         browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
@@ -186,7 +214,7 @@ async fn post_logout_clears_the_session_and_the_remember_cookie() {
     log_in(&mut browser, &[("remember", "on")]).await;
     assert!(browser.cookie("remember_token").is_some());
 
-    let res = browser.post("/logout", &[]).await;
+    let res = browser.submit("/logout", &[]).await;
     res.assert_redirect("/login");
     res.set_cookie("session").assert_removal();
     res.set_cookie("remember_token").assert_removal();
@@ -295,7 +323,7 @@ async fn a_remember_cookie_copied_before_logout_still_works_until_it_expires() {
     let mut browser = browser(&clock).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
-    browser.post("/logout", &[]).await;
+    browser.submit("/logout", &[]).await;
     browser.set_cookie("remember_token", &copied);
     browser.get("/protected").await.assert_contains("Not a fresh login");
 }
@@ -326,7 +354,7 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
 
 // ANCHOR: register
 async fn register(browser: &mut TestClient, fields: &[(&str, &str)]) -> TestResponse {
-    browser.post("/register", fields).await
+    browser.submit("/register", fields).await
 }
 
 #[actix_web::test]
@@ -334,7 +362,9 @@ async fn the_index_lists_the_users_from_the_database_but_not_their_addresses() {
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     let page = browser.get("/").await;
-    page.assert_status(200).assert_contains("<li>user1</li>").assert_contains("1 registered");
+    page.assert_status(200)
+        .assert_contains(r#"<li><a href="/dogs/user1">user1</a></li>"#)
+        .assert_contains("1 registered");
     page.assert_not_contains("user1@example.com");
 }
 
@@ -346,10 +376,14 @@ async fn a_registered_dog_is_listed_and_can_log_in() {
     register(&mut browser, &fields).await.assert_redirect("/login");
     let page = browser.get("/login").await;
     assert!(flashes(&page).contains("Welcome, rex! You can log in now."), "{}", page.body());
-    browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
+    browser
+        .get("/")
+        .await
+        .assert_contains(r#"<li><a href="/dogs/rex">rex</a></li>"#)
+        .assert_contains("2 registered");
 
     let fields = [("username", "rex"), ("password", "good boy!")];
-    browser.post("/login", &fields).await.assert_redirect("/protected");
+    browser.submit("/login", &fields).await.assert_redirect("/protected");
     browser
         .get("/protected")
         .await
@@ -385,7 +419,7 @@ async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
         .assert_contains("That e-mail address is already registered.");
     // Not a row for `newdog` without its address, nor anything else.
     assert_eq!(count_users(&db).await, 1);
-    browser.post("/login", &[("username", "newdog"), ("password", "12345678")]).await;
+    browser.submit("/login", &[("username", "newdog"), ("password", "12345678")]).await;
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
 }
 
@@ -449,14 +483,14 @@ struct TempDatabase(std::path::PathBuf);
 
 impl TempDatabase {
     fn new(name: &str) -> TempDatabase {
-        let folder = std::env::temp_dir().join(format!("lesson-09-{}-{name}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("lesson-10-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         TempDatabase(folder)
     }
 
     fn config(&self) -> Config {
         let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
-        Config::for_tests(9).with("DATABASE_URL", &url)
+        Config::for_tests(10).with("DATABASE_URL", &url)
     }
 }
 
@@ -471,7 +505,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let temp = TempDatabase::new("restart");
     let clock = Clock::manual(start());
     {
-        let db = db::open(&temp.config(), 9).await.unwrap();
+        let db = db::open(&temp.config(), 10).await.unwrap();
         let mut browser = TestClient::for_site(site(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
@@ -480,20 +514,24 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     }
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
-    let db = db::open(&temp.config(), 9).await.unwrap();
+    let db = db::open(&temp.config(), 10).await.unwrap();
     let mut browser = TestClient::for_site(site(&clock, &db)).await;
-    browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
+    browser
+        .get("/")
+        .await
+        .assert_contains(r#"<li><a href="/dogs/rex">rex</a></li>"#)
+        .assert_contains("2 registered");
     let versions: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
     db.close().await;
 }
 
 #[actix_web::test]
 async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
     // A "folder" that is a file: nothing can be made under it.
-    let config = Config::for_tests(9).with("DATABASE_URL", "sqlite:///dev/null/users.db");
-    let error = db::open(&config, 9).await.unwrap_err();
+    let config = Config::for_tests(10).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 10).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 // ANCHOR_END: database
@@ -535,7 +573,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
     let mut browser = TestClient::for_site(site(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
-    browser.post("/logout", &[]).await.assert_redirect("/login");
+    browser.submit("/logout", &[]).await.assert_redirect("/login");
     assert!(session_rows(&db).await.is_empty(), "logout deletes the row");
 
     browser.set_cookie("session", &copied);
@@ -613,10 +651,12 @@ async fn a_garbage_or_unknown_session_id_is_a_new_anonymous_session_not_an_error
 // ANCHOR: sessions_page
 /// Logs in as user1 from a browser that says it is `agent`.
 async fn log_in_as_browser(browser: &mut TestClient, agent: &str) {
-    let request = TestRequest::post()
-        .uri("/login")
-        .insert_header(("user-agent", agent))
-        .set_form([("username", "user1"), ("password", "mypassword")]);
+    let request =
+        TestRequest::post().uri("/login").insert_header(("user-agent", agent)).set_form([
+            ("username", "user1"),
+            ("password", "mypassword"),
+            ("csrf_token", &browser.csrf_token().await),
+        ]);
     browser.send(request).await.assert_redirect("/protected");
 }
 
@@ -626,7 +666,7 @@ async fn the_sessions_page_needs_a_login() {
     let mut browser = browser(&clock).await;
     browser.get("/sessions").await.assert_redirect("/login?next=%2Fsessions");
     browser
-        .post("/sessions/end-others", &[])
+        .submit("/sessions/end-others", &[])
         .await
         .assert_redirect("/login?next=%2Fsessions%2Fend%2Dothers");
 }
@@ -644,8 +684,8 @@ async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_
     // Another dog's session is not listed.
     let mut other = TestClient::for_site(site).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
-    other.post("/register", &fields).await;
-    other.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
+    other.submit("/register", &fields).await;
+    other.submit("/login", &[("username", "rex"), ("password", "good boy!")]).await;
 
     let page = laptop.get("/sessions").await;
     page.assert_status(200)
@@ -672,7 +712,7 @@ async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this
     log_in_as_browser(&mut phone, "Phone").await;
     phone.get("/protected").await.assert_contains("Logged in as user1");
 
-    laptop.post("/sessions/end-others", &[]).await.assert_redirect("/sessions");
+    laptop.submit("/sessions/end-others", &[]).await.assert_redirect("/sessions");
     let page = laptop.get("/sessions").await;
     assert!(flashes(&page).contains("Ended 1 other session."), "{}", page.body());
     page.assert_contains("Laptop").assert_not_contains("Phone");
@@ -718,7 +758,7 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // Two servers, as two machines behind a load balancer: one SECRET_KEY, one Redis, and one
     // users database (here both use the same SQLite; across machines it would be a database
     // server).
-    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let config = Config::for_tests(10).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut first = TestClient::for_site(redis_site(&config, &db).await).await;
     let mut second = TestClient::for_site(redis_site(&config, &db).await).await;
@@ -734,7 +774,7 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     second.get("/protected").await.assert_contains("Logged in as user1");
 
     // And logging out on the second ends the session on the first.
-    second.post("/logout", &[]).await.assert_redirect("/login");
+    second.submit("/logout", &[]).await.assert_redirect("/login");
     first.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
 }
 
@@ -744,12 +784,12 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     else {
         return;
     };
-    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let config = Config::for_tests(10).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut browser = TestClient::for_site(redis_site(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
-    browser.post("/logout", &[]).await;
+    browser.submit("/logout", &[]).await;
     browser.set_cookie("session", &copied);
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     // The sessions page says why it cannot list anything.
@@ -768,3 +808,242 @@ async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() 
     assert!(error.contains("REDIS_URL=redis://127.0.0.1:1"), "{error}");
 }
 // ANCHOR_END: redis
+
+// ANCHOR: woofs
+/// A browser with `name` registered and logged in, on `site`.
+async fn dog(site: &Site, name: &str) -> TestClient {
+    let mut browser = TestClient::for_site(site.clone()).await;
+    let email = format!("{name}@dogs.example");
+    let fields = [("username", name), ("email", email.as_str()), ("password", "good boy!")];
+    browser.submit("/register", &fields).await.assert_redirect("/login");
+    let fields = [("username", name), ("password", "good boy!")];
+    browser.submit("/login", &fields).await.assert_redirect("/protected");
+    browser
+}
+
+async fn count_woofs(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM woofs").fetch_one(db).await.unwrap()
+}
+
+/// The id of the newest woof.
+async fn last_woof(db: &Db) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT max(id) FROM woofs").fetch_one(db).await.unwrap();
+    id.to_string()
+}
+
+#[actix_web::test]
+async fn a_dog_woofs_and_everyone_sees_it_on_the_timeline_and_the_dogs_page() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    rex.submit("/woofs", &[("body", "  Woof! Anyone up for a walk?  ")]).await.assert_redirect("/");
+    clock.advance(Duration::minutes(1));
+    let mut fido = dog(&site, "fido").await;
+    fido.submit("/woofs", &[("body", "Squirrel!")]).await.assert_redirect("/");
+
+    let mut anonymous = TestClient::for_site(site).await;
+    let page = anonymous.get("/").await;
+    page.assert_status(200)
+        .assert_contains("<p>Woof! Anyone up for a walk?</p>")
+        .assert_contains(r#"<a href="/dogs/rex">rex</a>"#)
+        .assert_not_contains("/delete");
+    let (newest, older) = (page.main().find("Squirrel!"), page.main().find("Anyone up"));
+    assert!(newest < older, "newest first:\n{}", page.main());
+
+    let page = anonymous.get("/dogs/rex").await;
+    page.assert_status(200)
+        .assert_contains("Anyone up for a walk?")
+        .assert_not_contains("Squirrel!");
+    anonymous.get("/dogs/nobody").await.assert_status(404);
+}
+
+#[actix_web::test]
+async fn you_must_be_logged_in_to_woof() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    browser.get("/").await.assert_not_contains(r#"action="/woofs""#);
+    browser.submit("/woofs", &[("body", "Woof")]).await.assert_redirect("/login?next=%2Fwoofs");
+    assert_eq!(count_woofs(&db).await, 0);
+}
+
+#[actix_web::test]
+async fn a_woof_is_1_to_280_characters_and_a_refused_one_comes_back_with_422() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    let too_long = "w".repeat(281);
+    for (body, reason) in [
+        ("", "A woof needs at least one character."),
+        (" \n ", "A woof needs at least one character."),
+        (too_long.as_str(), "A woof has at most 280 characters."),
+    ] {
+        let page = rex.submit("/woofs", &[("body", body)]).await;
+        page.assert_status(422).assert_contains(reason);
+    }
+    rex.submit("/woofs", &[]).await.assert_status(422);
+    assert_eq!(count_woofs(&db).await, 0);
+    // The text comes back in the form, to shorten rather than retype.
+    rex.submit("/woofs", &[("body", &too_long)]).await.assert_contains(&too_long);
+
+    let longest = "🐕".repeat(280);
+    rex.submit("/woofs", &[("body", &longest)]).await.assert_redirect("/");
+    rex.get("/").await.assert_contains(&longest);
+}
+
+#[actix_web::test]
+async fn html_in_a_woof_is_shown_as_text_never_run() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    let woof = r#"<script>alert("woof")</script><b>bold</b>"#;
+    rex.submit("/woofs", &[("body", woof)]).await.assert_redirect("/");
+    for path in ["/", "/dogs/rex"] {
+        let page = rex.get(path).await;
+        assert!(
+            !page.main().contains("<script>") && !page.main().contains("<b>"),
+            "{}",
+            page.main()
+        );
+        page.assert_contains(
+            "&lt;script&gt;alert(&quot;woof&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;",
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_dog_deletes_its_own_woof_but_gets_403_for_another_dogs() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    let mut fido = dog(&site, "fido").await;
+    rex.submit("/woofs", &[("body", "Rex was here")]).await;
+    let id = last_woof(&db).await;
+    let delete = format!("/woofs/{id}/delete");
+
+    // Fido sees no button, and crafting the request by hand does not help.
+    fido.get("/").await.assert_not_contains(&delete);
+    fido.submit(&delete, &[]).await.assert_status(403).assert_contains("only delete your own");
+    assert_eq!(count_woofs(&db).await, 1);
+
+    rex.get("/").await.assert_contains(&format!(r#"action="{delete}""#));
+    rex.submit(&delete, &[]).await.assert_redirect("/");
+    assert_eq!(count_woofs(&db).await, 0);
+    rex.get("/").await.assert_not_contains("Rex was here");
+    // Gone: a second try, or a woof that never was, is 404; an id that is not a number, 400.
+    rex.submit(&delete, &[]).await.assert_status(404);
+    rex.submit("/woofs/9999/delete", &[]).await.assert_status(404);
+    rex.submit("/woofs/rex/delete", &[]).await.assert_status(400);
+}
+
+#[actix_web::test]
+async fn an_anonymous_delete_is_sent_to_the_login_page() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    rex.submit("/woofs", &[("body", "Rex was here")]).await;
+    let delete = format!("/woofs/{}/delete", last_woof(&db).await);
+    let mut anonymous = TestClient::for_site(site).await;
+    anonymous
+        .submit(&delete, &[])
+        .await
+        .assert_redirect(&format!("/login?next=%2Fwoofs%2F{}%2Fdelete", last_woof(&db).await));
+    assert_eq!(count_woofs(&db).await, 1);
+}
+// ANCHOR_END: woofs
+
+// ANCHOR: csrf
+#[actix_web::test]
+async fn every_form_carries_the_sessions_csrf_token() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    rex.submit("/woofs", &[("body", "Woof")]).await;
+    let token = rex.csrf_token().await;
+    assert_eq!(token.len(), 64);
+    let hidden = format!(r#"<input type="hidden" name="csrf_token" value="{token}">"#);
+    for path in ["/", "/dogs/rex", "/sessions", "/logout", "/register"] {
+        let page = rex.get(path).await;
+        let forms = page.main().matches("<form method=\"post\"").count();
+        assert!(forms > 0, "{path} has a form");
+        assert_eq!(page.main().matches(&hidden).count(), forms, "{path}:\n{}", page.main());
+    }
+    rex.restart(); // the session ends with the browser: a new one, a new token
+    let page = rex.get("/login").await;
+    assert!(page.main().contains(r#"name="csrf_token""#) && !page.main().contains(&hidden));
+}
+
+#[actix_web::test]
+async fn every_post_without_the_token_or_with_a_wrong_one_is_refused_with_403_and_changes_nothing()
+{
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    rex.submit("/woofs", &[("body", "Rex was here")]).await;
+    let delete = format!("/woofs/{}/delete", last_woof(&db).await);
+    let mut other_browser = TestClient::for_site(site.clone()).await;
+    let someone_elses = other_browser.csrf_token().await;
+
+    let register = [("username", "fido"), ("email", "fido@dogs.example"), ("password", "12345678")];
+    let login = [("username", "user1"), ("password", "mypassword")];
+    for token in [None, Some(""), Some("wrong"), Some(someone_elses.as_str())] {
+        let with = |fields: &[(&'static str, &'static str)]| -> Vec<(String, String)> {
+            let mut fields: Vec<(String, String)> =
+                fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            if let Some(token) = token {
+                fields.push(("csrf_token".into(), token.into()));
+            }
+            fields
+        };
+        for (path, fields) in [
+            ("/woofs", with(&[("body", "Forged woof")])),
+            (delete.as_str(), with(&[])),
+            ("/register", with(&register)),
+            ("/login", with(&login)),
+            ("/logout", with(&[])),
+            ("/sessions/end-others", with(&[])),
+        ] {
+            let fields: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let page = rex.post(path, &fields).await;
+            page.assert_status(403).assert_contains("CSRF token is missing or wrong");
+        }
+    }
+    // Nothing happened: one woof, two dogs, rex still logged in, still one session.
+    assert_eq!(count_woofs(&db).await, 1);
+    assert_eq!(count_users(&db).await, 2);
+    rex.get("/protected").await.assert_contains("Logged in as rex");
+}
+
+#[actix_web::test]
+async fn the_token_changes_at_login_so_one_planted_before_is_worthless() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let before = browser.csrf_token().await;
+    log_in(&mut browser, &[]).await.assert_redirect("/protected");
+    let after = browser.csrf_token().await;
+    assert_ne!(before, after);
+    browser.post("/woofs", &[("body", "Woof"), ("csrf_token", &before)]).await.assert_status(403);
+    browser.post("/woofs", &[("body", "Woof"), ("csrf_token", &after)]).await.assert_redirect("/");
+}
+// ANCHOR_END: csrf
+
+#[actix_web::test]
+async fn a_dog_deleted_from_the_database_takes_its_woofs_and_sessions_along() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut rex = dog(&site, "rex").await;
+    rex.submit("/woofs", &[("body", "Rex was here")]).await;
+    sqlx::query("DELETE FROM users WHERE username = 'rex'").execute(&db).await.unwrap();
+    assert_eq!(count_woofs(&db).await, 0);
+    rex.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
