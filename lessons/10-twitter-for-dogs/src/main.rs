@@ -535,6 +535,7 @@ async fn list_sessions(
     user: CurrentUser,
     site: Site,
     store: web::Data<Store>,
+    db: web::Data<Db>,
 ) -> HttpResponse {
     let mut context = page_context(&session, &user);
     let Store::Sqlite(_) = store.get_ref() else {
@@ -542,14 +543,12 @@ async fn list_sessions(
         context.insert("redis", &true);
         return render(&req, "sessions.html", context);
     };
-    let (Some(db), Some(user_id)) =
-        (req.app_data::<web::Data<Db>>(), user.view().user.map(|user| user.id))
-    else {
-        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, "No database or no user.");
+    let Some(user_id) = user.view().user.map(|user| user.id) else {
+        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to see your sessions.");
     };
     let current = store::current_id(&req, &site);
     let now = site.clock().now().unix_timestamp();
-    match store::of_user(db, user_id, current.as_deref(), now).await {
+    match store::of_user(&db, user_id, current.as_deref(), now).await {
         Ok(rows) => {
             context.insert("sessions", &rows);
             context.insert("redis", &false);
