@@ -37,6 +37,8 @@ pub enum VarKind {
     Flag,
     /// See [`KEY_FORMAT`].
     Key,
+    /// Keys in [`KEY_FORMAT`], separated by commas; empty for none.
+    Keys,
     /// Seconds (`300`) or a number with a unit: `30s`, `5m`, `12h`, `7d`.
     Duration,
     /// A SQLite database: `sqlite://path/to/file.db` or `sqlite::memory:`.
@@ -67,6 +69,14 @@ pub const VARS: &[Var] = &[
         default: "a development key, made once and kept in `.dev-secret-key`",
         lessons: "03 on",
         about: "Signs and encrypts cookies. `just secret` prints a new one.",
+    },
+    Var {
+        name: "SECRET_KEY_FALLBACKS",
+        kind: VarKind::Keys,
+        default: "none",
+        lessons: "exercise 03",
+        about: "Older keys, comma-separated, newest first: cookies they signed still verify \
+                (Flask's SECRET_KEY_FALLBACKS). For rotating SECRET_KEY.",
     },
     Var {
         name: "SESSION_COOKIE_SECURE",
@@ -148,6 +158,7 @@ pub struct Config {
     pub host: String,
     pub port: u16,
     key: Option<(Key, KeySource)>,
+    fallback_keys: Vec<Key>,
     values: BTreeMap<&'static str, String>,
 }
 
@@ -158,6 +169,7 @@ impl fmt::Debug for Config {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("key", &self.key.as_ref().map(|(_, source)| source))
+            .field("fallback_keys", &self.fallback_keys.len())
             .field("values", &self.values)
             .finish()
     }
@@ -209,7 +221,11 @@ impl Config {
             let (key, created) = load_dev_key(dev_key)?;
             Some((key, KeySource::DevFile { path: dev_key.to_path_buf(), created }))
         };
-        Ok(Config { host, port, key, values })
+        let fallback_keys = match values.get("SECRET_KEY_FALLBACKS") {
+            Some(text) if needs_key => keys_from_env(text)?,
+            _ => Vec::new(),
+        };
+        Ok(Config { host, port, key, fallback_keys, values })
     }
 
     /// A configuration for tests: a fresh random key, nothing from the environment.
@@ -218,18 +234,25 @@ impl Config {
             host: "127.0.0.1".into(),
             port: 8000 + u16::from(number),
             key: Some((Key::generate(), KeySource::Test)),
+            fallback_keys: Vec::new(),
             values: BTreeMap::new(),
         }
     }
 
     /// Sets a variable as if it came from the environment (tests). Panics on a value that
-    /// [`Config::from_env`] would refuse, or a name that is not in [`VARS`].
+    /// [`Config::from_env`] would refuse, or a name that is not in [`VARS`]. `SECRET_KEY` and
+    /// `SECRET_KEY_FALLBACKS` replace the keys, as they would at start-up.
     pub fn with(mut self, name: &str, value: &str) -> Config {
         let var = VARS
             .iter()
             .find(|var| var.name == name)
             .unwrap_or_else(|| panic!("{name} is not in shared::config::VARS"));
-        if let Err(error) = check(var, value) {
+        let checked = match var.kind {
+            VarKind::Key => key_from_env(value).map(|key| self.key = Some((key, KeySource::Env))),
+            VarKind::Keys => keys_from_env(value).map(|keys| self.fallback_keys = keys),
+            _ => check(var, value),
+        };
+        if let Err(error) = checked {
             panic!("{error}");
         }
         self.values.insert(var.name, value.to_string());
@@ -243,6 +266,12 @@ impl Config {
 
     pub fn key_source(&self) -> Option<&KeySource> {
         self.key.as_ref().map(|(_, source)| source)
+    }
+
+    /// The older keys of `SECRET_KEY_FALLBACKS`, newest first: empty unless it is set (and the
+    /// lesson uses a key). Only exercise 03 reads them; the server still signs with [`Config::key`].
+    pub fn fallback_keys(&self) -> &[Key] {
+        &self.fallback_keys
     }
 
     /// A flag variable ([`VarKind::Flag`]); unset means off. Checked at start-up.
@@ -276,8 +305,8 @@ fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
                 var.name
             ))
         }),
-        // Checked when it is loaded: only lessons with a key look at it.
-        VarKind::Key => Ok(()),
+        // Checked when they are loaded: only lessons with a key look at them.
+        VarKind::Key | VarKind::Keys => Ok(()),
         VarKind::Duration => parse_duration(value).map(|_| ()).ok_or_else(|| {
             ConfigError(format!(
                 "{} must be a positive duration such as 300, 30s, 5m, 12h or 7d, not {value:?}",
@@ -372,6 +401,23 @@ fn key_from_env(text: &str) -> Result<Key, ConfigError> {
              run `just secret` to make one, or unset SECRET_KEY to use the development key."
         ))
     })
+}
+
+/// `SECRET_KEY_FALLBACKS`: keys separated by commas (spaces around them are fine).
+fn keys_from_env(text: &str) -> Result<Vec<Key>, ConfigError> {
+    let texts = text.split(',').map(str::trim).filter(|key| !key.is_empty());
+    texts
+        .enumerate()
+        .map(|(index, key)| {
+            decode_key(key).map_err(|why| {
+                ConfigError(format!(
+                    "SECRET_KEY_FALLBACKS: key {} is not usable: {why}. Each key must be \
+                     {KEY_FORMAT}, separated by commas; an old SECRET_KEY is one.",
+                    index + 1
+                ))
+            })
+        })
+        .collect()
 }
 
 fn load_dev_key(path: &Path) -> Result<(Key, bool), ConfigError> {
@@ -553,5 +599,35 @@ mod tests {
         assert!(!unset.flag("SESSION_REFRESH_EACH_REQUEST"));
         let off = Config::for_tests(5).with("SESSION_REFRESH_EACH_REQUEST", "off");
         assert!(!off.flag_or("SESSION_REFRESH_EACH_REQUEST", true));
+    }
+
+    #[test]
+    fn fallback_keys_are_read_newest_first_and_a_bad_one_is_refused_by_position() {
+        let (new, old) = (encode_key(&Key::generate()), encode_key(&Key::generate()));
+        let list = format!("{new}, {old}");
+        let config =
+            Config::from_lookup(3, true, env(&[("SECRET_KEY_FALLBACKS", &list)]), &temp_path("fb"))
+                .unwrap();
+        assert_eq!(config.fallback_keys().len(), 2);
+        assert!(config.fallback_keys()[0] == decode_key(&new).unwrap());
+        assert!(config.fallback_keys()[1] == decode_key(&old).unwrap());
+
+        let bad = format!("{new},mysecretkey");
+        let error =
+            Config::from_lookup(3, true, env(&[("SECRET_KEY_FALLBACKS", &bad)]), &temp_path("fb2"))
+                .unwrap_err();
+        assert!(error.0.contains("SECRET_KEY_FALLBACKS: key 2"), "{error}");
+        assert!(Config::for_tests(3).fallback_keys().is_empty());
+    }
+
+    #[test]
+    fn with_sets_the_keys_as_start_up_would() {
+        let (key, old) = (Key::generate(), Key::generate());
+        let config = Config::for_tests(3)
+            .with("SECRET_KEY", &encode_key(&key))
+            .with("SECRET_KEY_FALLBACKS", &encode_key(&old));
+        assert!(config.key() == Some(&key));
+        assert_eq!(config.key_source(), Some(&KeySource::Env));
+        assert!(config.fallback_keys() == [old]);
     }
 }

@@ -1,0 +1,232 @@
+//! Exercise 04: a shopping cart in the session. Run with: cargo run -p exercise-04-session-dict
+//!
+//! This crate is lesson 04 plus a page, `/cart`, with a shopping cart kept in the session next to
+//! the login: add items, remove them, and a clear refusal when the cart would not fit in the
+//! cookie any more. Your part is `src/exercise.rs`; the task is in `TASK.md`, the tests in
+//! `src/tests/task.rs`. Run them with `just exercise 04`; `just hint 04` when you are stuck.
+//!
+//! Try: open http://127.0.0.1:8004/cart, add a few things, and look at /session (it listens on
+//! lesson 04's port: stop the lesson first, or set PORT). `--features solution` runs the
+//! reference solution instead of yours.
+
+use std::collections::HashMap;
+
+use actix_session::storage::CookieSessionStore;
+use actix_session::{Session, SessionMiddleware};
+use actix_web::cookie::SameSite;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render, render_status};
+
+pub static LESSON: Lesson = Lesson {
+    number: 4,
+    slug: "session-dict",
+    title: "The session dictionary · exercise: a shopping cart",
+    nav: &[
+        ("/", "Home"),
+        ("/login", "Log in"),
+        ("/session", "Session"),
+        ("/cart", "Cart"),
+        ("/logout", "Log out"),
+    ],
+    templates: shared::templates!["index.html", "login.html", "session.html", "cart.html"],
+    cookies: &[("session", CookieKind::Private)],
+    app,
+};
+
+/// Longer names would make a cookie that browsers silently refuse to store (about 4 KB).
+const MAX_NAME: usize = 64;
+
+/// The most session JSON we agree to keep. Encrypted and encoded, 2048 bytes become a cookie of
+/// about 2.8 KB; much more and browsers silently drop the cookie, and over 4064 bytes
+/// actix-session fails the request with a 500. We refuse with a clear page instead.
+const MAX_SESSION_JSON: usize = 2048;
+
+// ANCHOR: middleware
+/// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
+/// the same, but encrypts it as well (a *private* cookie), with the same key.
+fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
+    SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
+        .cookie_name("session".to_string())
+        // `Secure` cookies are only sent over HTTPS; curl and Python's requests drop them on
+        // http://127.0.0.1. Off by default for the course; SESSION_COOKIE_SECURE=1 turns it on.
+        .cookie_secure(site.config().flag("SESSION_COOKIE_SECURE"))
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .build()
+}
+// ANCHOR_END: middleware
+
+// ANCHOR: routes
+fn app(cfg: &mut web::ServiceConfig, site: &Site) {
+    // A scope for the whole site, so the session middleware wraps every route.
+    cfg.service(
+        web::scope("")
+            .wrap(session_middleware(site))
+            .route("/", web::get().to(index))
+            .route("/login", web::get().to(login_form))
+            .route("/login", web::post().to(login))
+            .route("/logout", web::get().to(logout))
+            .route("/session", web::get().to(show_session))
+            .route("/session/insert", web::post().to(insert))
+            .route("/session/remove", web::post().to(remove))
+            .route("/session/clear", web::post().to(clear))
+            // The exercise: src/exercise.rs.
+            .route("/cart", web::get().to(exercise::show_cart))
+            .route("/cart/add", web::post().to(exercise::add_to_cart))
+            .route("/cart/remove", web::post().to(exercise::remove_from_cart)),
+    );
+}
+// ANCHOR_END: routes
+
+// ANCHOR: index
+/// Flask: `if "username" in session: return f"Logged in as {session['username']}"`.
+async fn index(req: HttpRequest, session: Session) -> HttpResponse {
+    let mut context = Context::new();
+    context.insert("username", &username(&session));
+    render(&req, "index.html", context)
+}
+
+/// `session["username"]`, if it is there and is a string.
+fn username(session: &Session) -> Option<String> {
+    // `Err` when the value is not a string (say, a number stored from /session): logged out.
+    session.get::<String>("username").ok().flatten()
+}
+// ANCHOR_END: index
+
+// ANCHOR: login
+/// The form's fields. `Option`: a missing field is a message for the user, not a failed request.
+#[derive(Deserialize)]
+struct LoginForm {
+    username: Option<String>,
+}
+
+async fn login_form(req: HttpRequest) -> HttpResponse {
+    render(&req, "login.html", Context::new())
+}
+
+/// Flask: `session["username"] = request.form["username"]`, then `redirect(url_for("index"))`.
+async fn login(req: HttpRequest, session: Session, form: web::Form<LoginForm>) -> HttpResponse {
+    let name = form.into_inner().username.unwrap_or_default();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        let mut context = Context::new();
+        context.insert("error", &format!("Please enter a name of 1 to {MAX_NAME} characters."));
+        context.insert("username", name);
+        return render_status(&req, StatusCode::BAD_REQUEST, "login.html", context);
+    }
+    // `insert`, not `update`: in actix-session 0.11 `update` on a loaded session does not mark
+    // it changed, and the cookie would not be written.
+    if let Err(error) = session.insert("username", name) {
+        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    }
+    redirect("/")
+}
+// ANCHOR_END: login
+
+// ANCHOR: logout
+/// Flask: `session.pop("username", None)`.
+async fn logout(session: Session) -> HttpResponse {
+    session.remove("username");
+    redirect("/")
+}
+// ANCHOR_END: logout
+
+// ANCHOR: dictionary
+/// One entry as the page shows it: the key, and the value as the JSON actix-session stores.
+#[derive(Serialize)]
+struct Entry {
+    key: String,
+    json: String,
+}
+
+/// The `/session` page: the dictionary, its size, and forms to change it.
+fn session_page(
+    req: &HttpRequest,
+    session: &Session,
+    status: StatusCode,
+    error: Option<&str>,
+) -> HttpResponse {
+    let entries = session.entries();
+    let mut shown: Vec<Entry> =
+        entries.iter().map(|(key, json)| Entry { key: key.clone(), json: json.clone() }).collect();
+    shown.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut context = Context::new();
+    context.insert("entries", &shown);
+    context.insert("json_bytes", &json_len(&entries));
+    context.insert("max_json_bytes", &MAX_SESSION_JSON);
+    if let Some(error) = error {
+        context.insert("error", error);
+    }
+    render_status(req, status, "session.html", context)
+}
+
+/// The size of the JSON the cookie store encrypts into the cookie.
+fn json_len(entries: &HashMap<String, String>) -> usize {
+    serde_json::to_string(entries).map_or(usize::MAX, |json| json.len())
+}
+
+async fn show_session(req: HttpRequest, session: Session) -> HttpResponse {
+    session_page(&req, &session, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+struct EntryForm {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+/// Flask: `session[key] = value`.
+async fn insert(req: HttpRequest, session: Session, form: web::Form<EntryForm>) -> HttpResponse {
+    let EntryForm { key, value } = form.into_inner();
+    let (key, value) = (key.unwrap_or_default(), value.unwrap_or_default());
+    if key.trim().is_empty() {
+        return session_page(&req, &session, StatusCode::BAD_REQUEST, Some("A key is required."));
+    }
+    // Would the session still fit in a cookie? Check before changing it.
+    let mut after = session.entries().clone();
+    after.insert(key.clone(), serde_json::to_string(&value).unwrap_or_default());
+    if json_len(&after) > MAX_SESSION_JSON {
+        let error = format!(
+            "Not stored: the session would hold {} bytes of JSON, over the {MAX_SESSION_JSON} that \
+             fit in a cookie once encrypted. Keep big data on the server (lesson 09).",
+            json_len(&after)
+        );
+        return session_page(&req, &session, StatusCode::PAYLOAD_TOO_LARGE, Some(&error));
+    }
+    if let Err(error) = session.insert(key, value) {
+        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    }
+    redirect("/session")
+}
+
+/// Flask: `session.pop(key, None)`.
+async fn remove(session: Session, form: web::Form<EntryForm>) -> HttpResponse {
+    if let Some(key) = form.into_inner().key {
+        session.remove(&key);
+    }
+    redirect("/session")
+}
+
+/// Flask: `session.clear()`.
+async fn clear(session: Session) -> HttpResponse {
+    session.clear();
+    redirect("/session")
+}
+// ANCHOR_END: dictionary
+
+// Your part of the exercise. With `--features solution`, the reference solution instead: the
+// tests are the same for both.
+#[cfg(not(feature = "solution"))]
+mod exercise;
+#[cfg(feature = "solution")]
+#[path = "../solution/exercise.rs"]
+mod exercise;
+
+fn main() -> std::io::Result<()> {
+    shared::run(&LESSON)
+}
+
+#[cfg(test)]
+mod tests;
