@@ -41,6 +41,10 @@ pub enum VarKind {
     Keys,
     /// Seconds (`300`) or a number with a unit: `30s`, `5m`, `12h`, `7d`.
     Duration,
+    /// A SQLite database: `sqlite://path/to/file.db` or `sqlite::memory:`.
+    SqliteUrl,
+    /// A Redis server: `redis://host:port` (or `rediss://` for TLS, `redis+unix:///path`).
+    RedisUrl,
 }
 
 /// Every variable any lesson reads. The README's configuration table is this list.
@@ -109,6 +113,20 @@ pub const VARS: &[Var] = &[
         lessons: "05 on",
         about: "Sliding expiry: every request pushes the session's end back by `SESSION_LIFETIME` (Flask's default). `0`: an absolute limit from the start of the session.",
     },
+    Var {
+        name: "DATABASE_URL",
+        kind: VarKind::SqliteUrl,
+        default: "`data/lesson-NN.db` in the checkout (git-ignored), made on first run",
+        lessons: "08 on",
+        about: "The SQLite database with the users (and from lesson 09 the sessions, from 10 the woofs): `sqlite://path/to/file.db`. The file and its folder are made when missing.",
+    },
+    Var {
+        name: "REDIS_URL",
+        kind: VarKind::RedisUrl,
+        default: "unset: sessions are kept in the SQLite database",
+        lessons: "09 on",
+        about: "Keep sessions in Redis instead (actix-session's Redis store), e.g. `redis://127.0.0.1:6379`: every server that uses the same Redis sees the same sessions.",
+    },
 ];
 
 /// What `SECRET_KEY` accepts: what `just secret` prints.
@@ -118,6 +136,19 @@ pub const KEY_FORMAT: &str = "at least 64 random bytes in URL-safe base64 (86 ch
 /// lesson shares it and `just run` works from any directory. Git ignores it.
 pub fn dev_key_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).join(".dev-secret-key")
+}
+
+/// The folder for the lessons' databases when `DATABASE_URL` is not set: `data/` at the
+/// workspace root, found like the development key, so `just run` works from any directory.
+/// Git ignores it.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).join("data")
+}
+
+/// Lesson `number`'s database file when `DATABASE_URL` is not set: one file per lesson, so two
+/// lessons never share (or fight over) a schema.
+pub fn default_database_path(number: u8) -> PathBuf {
+    data_dir().join(format!("lesson-{number:02}.db"))
 }
 
 /// Where the secret key came from, for the start-up line.
@@ -289,6 +320,29 @@ fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
                 var.name
             ))
         }),
+        VarKind::SqliteUrl => {
+            let path = value.trim().strip_prefix("sqlite:").unwrap_or_default();
+            if path.is_empty() || path == "//" {
+                return Err(ConfigError(format!(
+                    "{} must be a SQLite URL such as sqlite://data/app.db or sqlite::memory:, not {value:?}",
+                    var.name
+                )));
+            }
+            Ok(())
+        }
+        VarKind::RedisUrl => {
+            let value = value.trim();
+            let rest = ["redis://", "rediss://", "redis+unix://"]
+                .iter()
+                .find_map(|scheme| value.strip_prefix(scheme));
+            if rest.is_none_or(str::is_empty) {
+                return Err(ConfigError(format!(
+                    "{} must be a Redis URL such as redis://127.0.0.1:6379, not {value:?}",
+                    var.name
+                )));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -517,6 +571,32 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.0.contains("SESSION_COOKIE_SECURE"), "{error}");
+    }
+
+    #[test]
+    fn database_and_redis_urls_are_checked_at_start_up() {
+        let ok = Config::for_tests(8)
+            .with("DATABASE_URL", "sqlite://data/app.db")
+            .with("REDIS_URL", "redis://127.0.0.1:6379");
+        assert_eq!(ok.get("DATABASE_URL"), Some("sqlite://data/app.db"));
+        for (name, bad) in [
+            ("DATABASE_URL", "postgres://localhost/app"),
+            ("DATABASE_URL", "data/app.db"),
+            ("DATABASE_URL", "sqlite://"),
+            ("REDIS_URL", "127.0.0.1:6379"),
+            ("REDIS_URL", "redis://"),
+        ] {
+            let error =
+                Config::from_lookup(9, false, env(&[(name, bad)]), &temp_path("u")).unwrap_err();
+            assert!(error.0.starts_with(name), "{error}");
+        }
+    }
+
+    #[test]
+    fn each_lesson_has_its_own_database_file_under_data() {
+        let path = default_database_path(8);
+        assert!(path.ends_with("data/lesson-08.db"), "{}", path.display());
+        assert_ne!(path, default_database_path(9));
     }
 
     #[test]

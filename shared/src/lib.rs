@@ -19,7 +19,7 @@ mod web_pages;
 pub use clock::Clock;
 pub use config::Config;
 pub use inspector::CookieKind;
-pub use server::{Site, run};
+pub use server::{Site, run, run_with};
 /// The template context (tera's): `let mut context = Context::new(); context.insert("name", &value);`
 pub use tera::Context;
 pub use web_pages::{Flash, error_page, redirect, render, render_status};

@@ -1,7 +1,7 @@
 //! Start-up: configuration, templates, the key, the request log, and the app every lesson runs in.
 
 use std::any::Any;
-use std::future::{Ready, ready};
+use std::future::{Future, Ready, ready};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -24,6 +24,7 @@ pub struct Site {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     lesson: &'static Lesson,
     config: Config,
@@ -32,6 +33,8 @@ struct Inner {
     log_requests: bool,
     /// What [`Site::state`] made, one value per type.
     state: Arc<Mutex<Vec<Arc<dyn Any + Send + Sync>>>>,
+    /// What the lesson attached with [`Site::with_data`], one value per type.
+    data: Vec<Arc<dyn Any + Send + Sync>>,
 }
 
 impl Site {
@@ -58,7 +61,23 @@ impl Site {
     ) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
         let state = Arc::default();
-        Ok(Site { inner: Arc::new(Inner { lesson, config, tera, clock, log_requests, state }) })
+        let inner = Inner { lesson, config, tera, clock, log_requests, state, data: Vec::new() };
+        Ok(Site { inner: Arc::new(inner) })
+    }
+
+    /// Attaches a value the lesson's routes need and that is made once for the whole server,
+    /// such as a database pool: every worker thread then shares the same one. A second value of
+    /// the same type replaces the first. Read it back with [`Site::data`].
+    pub fn with_data<T: Any + Send + Sync>(self, value: T) -> Site {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.data.retain(|data| !data.is::<T>());
+        inner.data.push(Arc::new(value));
+        Site { inner: Arc::new(inner) }
+    }
+
+    /// The value of type `T` attached with [`Site::with_data`], if any.
+    pub fn data<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.inner.data.iter().find_map(|data| data.downcast_ref::<T>())
     }
 
     pub fn lesson(&self) -> &'static Lesson {
@@ -167,6 +186,18 @@ async fn log_request(
 /// Starts the lesson's server: reads the configuration, prints where it listens, serves until
 /// Ctrl-C. A configuration error stops it with a message and exit code 2.
 pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
+    run_with(lesson, |site| async { Ok(site) })
+}
+
+/// The same as [`run`], with a start-up step: `setup` gets the site before the server listens,
+/// inside the server's async runtime, and returns it with what it prepared attached
+/// ([`Site::with_data`]): a database opened and migrated, a connection to Redis. An error stops
+/// the server with the message and exit code 2, as a configuration error does.
+pub fn run_with<F, Fut>(lesson: &'static Lesson, setup: F) -> std::io::Result<()>
+where
+    F: FnOnce(Site) -> Fut,
+    Fut: Future<Output = Result<Site, String>>,
+{
     let config = match Config::from_env(lesson.number, lesson.needs_key()) {
         Ok(config) => config,
         Err(error) => {
@@ -194,6 +225,13 @@ pub fn run(lesson: &'static Lesson) -> std::io::Result<()> {
         }
     };
     actix_web::rt::System::new().block_on(async move {
+        let site = match setup(site).await {
+            Ok(site) => site,
+            Err(error) => {
+                eprintln!("error: {error}");
+                std::process::exit(2);
+            }
+        };
         let server = match HttpServer::new(move || site.clone().app()).bind((host.as_str(), port)) {
             Ok(server) => server,
             Err(error) => {

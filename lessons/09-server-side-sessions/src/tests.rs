@@ -1,0 +1,770 @@
+//! What lesson 09 shows, as tests. Run with: just test 09
+//!
+//! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
+//! `mypassword` (stored as an Argon2id hash). The Redis tests need `REDIS_URL` (`.ci/run`
+//! starts a Redis and sets it); without it they say why and skip, or fail when `CI` is set.
+
+use actix_session::storage::{SessionKey, SessionStore as _};
+use actix_web::cookie::SameSite;
+use actix_web::cookie::time::{Duration, OffsetDateTime};
+use actix_web::test::TestRequest;
+use shared::testkit::{TestClient, TestResponse};
+use shared::{Clock, Config, Site};
+
+use crate::LESSON;
+use crate::db::{self, Db};
+use crate::store::{self, SqliteSessionStore, Store};
+
+fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
+/// The lesson's site on `db`, with the SQLite session store, as `main` builds it.
+fn site(clock: &Clock, db: &Db) -> Site {
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
+    Site::with_clock(&LESSON, Config::for_tests(9), clock.clone())
+        .unwrap()
+        .with_data(db.clone())
+        .with_data(store)
+}
+
+async fn browser(clock: &Clock) -> TestClient {
+    TestClient::for_site(site(clock, &db::for_tests().await)).await
+}
+
+async fn count_users(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(db).await.unwrap()
+}
+
+/// Posts the login form as user1 with `extra` fields (`remember`, `next`).
+async fn log_in(browser: &mut TestClient, extra: &[(&str, &str)]) -> TestResponse {
+    let mut fields = vec![("username", "user1"), ("password", "mypassword")];
+    fields.extend_from_slice(extra);
+    browser.post("/login", &fields).await
+}
+
+/// The flash area of a page (the base layout puts it above `<main>`), or `""`.
+fn flashes(res: &TestResponse) -> &str {
+    let body = res.body();
+    let Some(start) = body.find(r#"<ul class="flashes">"#) else { return "" };
+    let end = body[start..].find("</ul>").map_or(body.len(), |end| start + end);
+    &body[start..end]
+}
+
+// ANCHOR: login_required
+#[actix_web::test]
+async fn an_anonymous_visit_to_protected_redirects_to_login_with_next_and_a_message() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    let page = browser.get("/login?next=%2Fprotected").await;
+    assert!(flashes(&page).contains("Please log in to access this page."), "{}", page.body());
+    page.assert_contains(r#"<input type="hidden" name="next" value="/protected">"#);
+}
+
+#[actix_web::test]
+async fn after_login_you_land_on_the_page_you_wanted() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    browser.get("/protected?tab=2").await.assert_redirect("/login?next=%2Fprotected%3Ftab%3D2");
+    log_in(&mut browser, &[("next", "/protected?tab=2")]).await.assert_redirect("/protected?tab=2");
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn login_required_also_guards_a_whole_scope() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    browser.get("/settings").await.assert_redirect("/login?next=%2Fsettings");
+}
+
+#[actix_web::test]
+async fn without_next_a_login_lands_on_the_protected_page() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[]).await.assert_redirect("/protected");
+}
+// ANCHOR_END: login_required
+
+// ANCHOR: next
+#[actix_web::test]
+async fn a_next_that_leaves_the_site_lands_on_the_default_page_instead() {
+    let clock = Clock::manual(start());
+    for next in [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "/\t/evil.example",
+    ] {
+        let mut browser = browser(&clock).await;
+        log_in(&mut browser, &[("next", next)]).await.assert_redirect("/protected");
+    }
+}
+
+#[actix_web::test]
+async fn an_encoded_next_in_the_address_is_refused_too() {
+    // `%2F%2Fevil.example` in the address is `//evil.example` once the query is decoded.
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let page = browser.get("/login?next=%2F%2Fevil.example").await;
+    page.assert_contains(r#"name="next" value="//evil.example""#);
+    log_in(&mut browser, &[("next", "//evil.example")]).await.assert_redirect("/protected");
+}
+
+#[actix_web::test]
+async fn a_script_in_next_comes_back_escaped() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let page = browser.get("/login?next=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    page.assert_status(200);
+    assert!(!page.body().contains("<script>"), "{}", page.body());
+    page.assert_contains("&quot;&gt;&lt;script&gt;");
+}
+
+#[actix_web::test]
+async fn a_next_that_is_not_utf8_is_not_an_error() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let status = browser.get("/login?next=%ff%fe").await.status();
+    assert!(status.is_success() || status.is_client_error(), "{status}");
+    log_in(&mut browser, &[("next", "/caf\u{e9}")]).await.assert_redirect("/protected");
+}
+// ANCHOR_END: next
+
+// ANCHOR: current_user
+#[actix_web::test]
+async fn current_user_is_anonymous_until_you_log_in_and_every_template_has_it() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    browser.get("/").await.assert_contains("You are not logged in!");
+    browser.get("/logout").await.assert_not_contains("Logged in as");
+
+    log_in(&mut browser, &[]).await;
+    browser.get("/").await.assert_contains("Logged in as user1");
+    browser
+        .get("/protected")
+        .await
+        .assert_contains("Logged in as user1")
+        .assert_contains("A fresh login");
+    browser.get("/logout").await.assert_contains("Logged in as user1.");
+}
+
+#[actix_web::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_message_and_keep_next() {
+    let clock = Clock::manual(start());
+    for (username, password) in [("user1", "wrong"), ("nobody", "mypassword")] {
+        let mut browser = browser(&clock).await;
+        let fields = [("username", username), ("password", password), ("next", "/settings")];
+        browser.post("/login", &fields).await.assert_redirect("/login?next=%2Fsettings");
+        let page = browser.get("/login?next=%2Fsettings").await;
+        assert!(flashes(&page).contains("Wrong username or password."));
+        browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    }
+}
+// ANCHOR_END: current_user
+
+// ANCHOR: logout
+#[actix_web::test]
+async fn get_logout_only_shows_the_button_and_changes_nothing() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[]).await;
+    let page = browser.get("/logout").await;
+    page.assert_status(200).assert_contains(r#"<form method="post" action="/logout">"#);
+    assert!(!page.has_set_cookie("remember_token"));
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn post_logout_clears_the_session_and_the_remember_cookie() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    assert!(browser.cookie("remember_token").is_some());
+
+    let res = browser.post("/logout", &[]).await;
+    res.assert_redirect("/login");
+    res.set_cookie("session").assert_removal();
+    res.set_cookie("remember_token").assert_removal();
+    assert_eq!(browser.cookie("session"), None);
+    assert_eq!(browser.cookie("remember_token"), None);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+// ANCHOR_END: logout
+
+// ANCHOR: remember
+#[actix_web::test]
+async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let res = log_in(&mut browser, &[("remember", "on")]).await;
+    let cookie = res.set_cookie("remember_token");
+    cookie
+        .assert_http_only()
+        .assert_same_site(SameSite::Lax)
+        .assert_path("/")
+        .assert_max_age(14 * 24 * 60 * 60)
+        .assert_expires(start() + Duration::days(14));
+    // Signed, not encrypted: the id (user1's row is 1) is readable, and the signature stops any
+    // change to it.
+    assert!(cookie.value().contains("=1|"), "{}", cookie.value());
+    // The session cookie itself is not permanent: it ends with the browser.
+    res.set_cookie("session").assert_browser_session();
+}
+
+#[actix_web::test]
+async fn without_remember_me_there_is_no_remember_cookie_and_a_restart_logs_you_out() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let res = log_in(&mut browser, &[]).await;
+    assert!(!res.has_set_cookie("remember_token"));
+    browser.restart();
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn the_remember_cookie_restores_a_login_that_is_not_fresh() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    browser.restart(); // the session cookie is gone, the remember cookie stays
+    assert_eq!(browser.cookie("session"), None);
+
+    let page = browser.get("/protected").await;
+    page.assert_contains("Logged in as user1").assert_contains("Not a fresh login");
+    assert!(browser.cookie("session").is_some(), "the restored login is in a new session");
+    browser.get("/").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn a_page_behind_fresh_login_required_asks_for_the_password_again() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    browser.get("/settings").await.assert_status(200).assert_contains("Settings of user1");
+
+    browser.restart();
+    browser.get("/settings").await.assert_redirect("/login?next=%2Fsettings");
+    let page = browser.get("/login?next=%2Fsettings").await;
+    assert!(flashes(&page).contains("Please give your password again"), "{}", page.body());
+    page.assert_contains("by the remember cookie");
+
+    log_in(&mut browser, &[("next", "/settings")]).await.assert_redirect("/settings");
+    browser.get("/settings").await.assert_status(200).assert_contains("Settings of user1");
+}
+
+#[actix_web::test]
+async fn the_remember_cookie_expires_on_the_server_too() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    let copied = browser.cookie("remember_token").unwrap().to_string();
+    browser.restart();
+
+    clock.advance(Duration::days(13));
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+    browser.clear_cookies();
+    clock.advance(Duration::days(2));
+    // The browser would have forgotten it; a copy sent anyway is refused by the server.
+    browser.set_cookie("remember_token", &copied);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn a_changed_remember_cookie_is_ignored() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    let forged = browser.cookie("remember_token").unwrap().replace("=1|", "=2|");
+    browser.clear_cookies();
+    browser.set_cookie("remember_token", &forged);
+    let page = browser.get("/").await;
+    page.assert_contains("You are not logged in!");
+    assert!(page.body().contains("Signature check failed"), "{}", page.body());
+}
+
+#[actix_web::test]
+async fn a_remember_cookie_copied_before_logout_still_works_until_it_expires() {
+    // Honest scope: like Flask-Login's default, the cookie names the user and nothing the
+    // server could revoke. Production code puts a per-user token in it that logout changes.
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    let copied = browser.cookie("remember_token").unwrap().to_string();
+    browser.post("/logout", &[]).await;
+    browser.set_cookie("remember_token", &copied);
+    browser.get("/protected").await.assert_contains("Not a fresh login");
+}
+// ANCHOR_END: remember
+
+#[actix_web::test]
+async fn the_session_holds_the_user_id_and_freshness_and_nothing_secret() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    log_in(&mut browser, &[]).await;
+    let page = browser.get("/session").await;
+    page.assert_contains("<td><code>_user_id</code></td>")
+        .assert_contains("<td><code>_fresh</code></td>");
+    page.assert_not_contains("mypassword").assert_not_contains("argon2");
+}
+
+#[actix_web::test]
+async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    for garbage in ["", "x", "%%%", "|", "user1|99999999999", &"A".repeat(3000)] {
+        browser.set_cookie("session", garbage);
+        browser.set_cookie("remember_token", garbage);
+        browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
+        browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    }
+}
+
+// ANCHOR: register
+async fn register(browser: &mut TestClient, fields: &[(&str, &str)]) -> TestResponse {
+    browser.post("/register", fields).await
+}
+
+#[actix_web::test]
+async fn the_index_lists_the_users_from_the_database_but_not_their_addresses() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let page = browser.get("/").await;
+    page.assert_status(200).assert_contains("<li>user1</li>").assert_contains("1 registered");
+    page.assert_not_contains("user1@example.com");
+}
+
+#[actix_web::test]
+async fn a_registered_dog_is_listed_and_can_log_in() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+    register(&mut browser, &fields).await.assert_redirect("/login");
+    let page = browser.get("/login").await;
+    assert!(flashes(&page).contains("Welcome, rex! You can log in now."), "{}", page.body());
+    browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
+
+    let fields = [("username", "rex"), ("password", "good boy!")];
+    browser.post("/login", &fields).await.assert_redirect("/protected");
+    browser
+        .get("/protected")
+        .await
+        .assert_contains("Logged in as rex")
+        .assert_contains("rex@dogs.example");
+}
+
+#[actix_web::test]
+async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    for taken in ["user1", "USER1", "User1"] {
+        let fields = [("username", taken), ("email", "new@dogs.example"), ("password", "12345678")];
+        register(&mut browser, &fields)
+            .await
+            .assert_status(409)
+            .assert_contains("That username is taken")
+            .assert_contains(r#"name="email" value="new@dogs.example""#);
+    }
+    assert_eq!(count_users(&db).await, 1);
+}
+
+#[actix_web::test]
+async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let fields = [("username", "newdog"), ("email", "USER1@example.com"), ("password", "12345678")];
+    register(&mut browser, &fields)
+        .await
+        .assert_status(409)
+        .assert_contains("That e-mail address is already registered.");
+    // Not a row for `newdog` without its address, nor anything else.
+    assert_eq!(count_users(&db).await, 1);
+    browser.post("/login", &[("username", "newdog"), ("password", "12345678")]).await;
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_and_the_reason() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    for (fields, reason) in [
+        (
+            &[("username", "rex"), ("email", "rex"), ("password", "12345678")][..],
+            "Please enter a valid e-mail address.",
+        ),
+        (
+            &[("username", "rex"), ("email", "rex@dogs.example"), ("password", "short")],
+            "A password needs at least 8 characters.",
+        ),
+        (
+            &[("username", "r x"), ("email", "rex@dogs.example"), ("password", "12345678")],
+            "A username is 3 to 32",
+        ),
+        (&[("email", "rex@dogs.example"), ("password", "12345678")], "A username is 3 to 32"),
+        (&[], "A username is 3 to 32"),
+    ] {
+        let page = register(&mut browser, fields).await;
+        page.assert_status(422).assert_contains(reason);
+        // The form comes back filled in, without the password.
+        page.assert_not_contains("12345678");
+    }
+    assert_eq!(count_users(&db).await, 1);
+}
+
+#[actix_web::test]
+async fn what_the_form_sends_back_is_escaped() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    let email = r#""><script>alert(1)</script>@dogs.example"#;
+    let page =
+        register(&mut browser, &[("username", "rex"), ("email", email), ("password", "short")])
+            .await;
+    page.assert_status(422);
+    assert!(!page.main().contains("<script>"), "{}", page.main());
+    page.assert_contains("&quot;&gt;&lt;script&gt;");
+}
+
+#[actix_web::test]
+async fn a_user_deleted_from_the_database_is_logged_out_on_the_next_request() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+    sqlx::query("DELETE FROM users WHERE username = 'user1'").execute(&db).await.unwrap();
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+// ANCHOR_END: register
+
+// ANCHOR: database
+/// A database file under a folder that does not exist yet, removed when the test ends.
+struct TempDatabase(std::path::PathBuf);
+
+impl TempDatabase {
+    fn new(name: &str) -> TempDatabase {
+        let folder = std::env::temp_dir().join(format!("lesson-09-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        TempDatabase(folder)
+    }
+
+    fn config(&self) -> Config {
+        let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
+        Config::for_tests(9).with("DATABASE_URL", &url)
+    }
+}
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[actix_web::test]
+async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_restart() {
+    let temp = TempDatabase::new("restart");
+    let clock = Clock::manual(start());
+    {
+        let db = db::open(&temp.config(), 9).await.unwrap();
+        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let fields =
+            [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+        register(&mut browser, &fields).await.assert_redirect("/login");
+        db.close().await;
+    }
+    assert!(temp.0.join("nested/users.db").exists());
+    // A second start applies no migration twice, and finds rex.
+    let db = db::open(&temp.config(), 9).await.unwrap();
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
+    let versions: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
+    assert_eq!(versions, [1, 2, 3]);
+    db.close().await;
+}
+
+#[actix_web::test]
+async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
+    // A "folder" that is a file: nothing can be made under it.
+    let config = Config::for_tests(9).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 9).await.unwrap_err();
+    assert!(error.contains("DATABASE_URL"), "{error}");
+}
+// ANCHOR_END: database
+
+// ANCHOR: server_side
+/// The session rows, as (user_id, state JSON).
+async fn session_rows(db: &Db) -> Vec<(Option<i64>, String)> {
+    sqlx::query_as("SELECT user_id, state FROM sessions").fetch_all(db).await.unwrap()
+}
+
+#[actix_web::test]
+async fn the_cookie_carries_only_a_random_id_and_the_session_is_a_row_on_the_server() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    let request =
+        TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
+    let id = store::current_id(&request, browser.site()).unwrap();
+    assert_eq!(id.len(), 64);
+    assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+
+    let rows = session_rows(&db).await;
+    assert_eq!(rows.len(), 1);
+    let (owner, state) = &rows[0];
+    assert_eq!(*owner, Some(1));
+    assert!(state.contains("_user_id") && state.contains("_fresh"), "{state}");
+    // The inspector can decrypt the cookie: inside is the id, nothing about the user.
+    let page = browser.get("/").await;
+    assert!(page.body().contains(&id), "the inspector shows the id");
+}
+
+#[actix_web::test]
+async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
+    // Lesson 04 has the opposite test (`a_cookie_copied_before_logout_still_logs_you_in_after_it`):
+    // with the cookie store, logout can only ask the browser to forget. Here it deletes the row.
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    browser.post("/logout", &[]).await.assert_redirect("/login");
+    assert!(session_rows(&db).await.is_empty(), "logout deletes the row");
+
+    browser.set_cookie("session", &copied);
+    browser.get("/").await.assert_contains("You are not logged in!");
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn logging_in_gives_a_new_id_and_the_old_row_is_gone() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    browser.get("/protected").await; // an anonymous session, with the flashed message
+    let before = browser.cookie("session").unwrap().to_string();
+    assert_eq!(session_rows(&db).await.len(), 1);
+    log_in(&mut browser, &[]).await;
+    assert_ne!(browser.cookie("session"), Some(before.as_str()));
+    let rows = session_rows(&db).await;
+    assert_eq!(rows.len(), 1, "the anonymous row was deleted: {rows:?}");
+    assert_eq!(rows[0].0, Some(1));
+}
+
+#[actix_web::test]
+async fn the_store_refuses_an_expired_row_and_the_sweeper_deletes_only_expired_ones() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let store = SqliteSessionStore::new(db.clone(), clock.clone());
+    let state = std::collections::HashMap::from([("_user_id".to_string(), "\"1\"".to_string())]);
+    let short = store.save(state.clone(), &Duration::minutes(5)).await.unwrap();
+    let long = store.save(state, &Duration::hours(1)).await.unwrap();
+    assert!(store.load(&short).await.unwrap().is_some());
+
+    clock.advance(Duration::minutes(5));
+    assert!(store.load(&short).await.unwrap().is_none(), "refused at its end, not after");
+    assert!(store.load(&long).await.unwrap().is_some());
+    assert_eq!(session_rows(&db).await.len(), 2, "still in the table until swept");
+
+    let swept = store::sweep(&db, clock.now().unix_timestamp()).await.unwrap();
+    assert_eq!(swept, 1);
+    assert_eq!(session_rows(&db).await.len(), 1);
+    assert!(store.load(&long).await.unwrap().is_some());
+}
+
+#[actix_web::test]
+async fn a_copied_cookie_is_refused_after_the_session_lifetime_even_by_the_store_alone() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    let request =
+        TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
+    let key = SessionKey::try_from(store::current_id(&request, browser.site()).unwrap()).unwrap();
+    let store = SqliteSessionStore::new(db.clone(), clock.clone());
+    assert!(store.load(&key).await.unwrap().is_some());
+
+    clock.advance(Duration::minutes(5)); // SESSION_LIFETIME's default
+    assert!(store.load(&key).await.unwrap().is_none());
+    browser.set_cookie("session", &copied);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn a_garbage_or_unknown_session_id_is_a_new_anonymous_session_not_an_error() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let store = SqliteSessionStore::new(db.clone(), clock.clone());
+    for key in ["", "x", "no-such-session", &"A".repeat(4000)] {
+        let key = SessionKey::try_from(key.to_string()).unwrap();
+        assert!(store.load(&key).await.unwrap().is_none());
+    }
+}
+// ANCHOR_END: server_side
+
+// ANCHOR: sessions_page
+/// Logs in as user1 from a browser that says it is `agent`.
+async fn log_in_as_browser(browser: &mut TestClient, agent: &str) {
+    let request = TestRequest::post()
+        .uri("/login")
+        .insert_header(("user-agent", agent))
+        .set_form([("username", "user1"), ("password", "mypassword")]);
+    browser.send(request).await.assert_redirect("/protected");
+}
+
+#[actix_web::test]
+async fn the_sessions_page_needs_a_login() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(&clock).await;
+    browser.get("/sessions").await.assert_redirect("/login?next=%2Fsessions");
+    browser
+        .post("/sessions/end-others", &[])
+        .await
+        .assert_redirect("/login?next=%2Fsessions%2Fend%2Dothers");
+}
+
+#[actix_web::test]
+async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_one() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let (mut laptop, mut phone) =
+        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+    log_in_as_browser(&mut laptop, "Laptop Firefox").await;
+    clock.advance(Duration::minutes(1));
+    log_in_as_browser(&mut phone, "Phone <Safari>").await;
+    // Another dog's session is not listed.
+    let mut other = TestClient::for_site(site).await;
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+    other.post("/register", &fields).await;
+    other.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
+
+    let page = laptop.get("/sessions").await;
+    page.assert_status(200)
+        .assert_contains("Laptop Firefox")
+        .assert_contains("Phone &lt;Safari&gt;");
+    assert_eq!(page.main().matches("<tr>").count(), 3, "a header and two rows:\n{}", page.main());
+    assert_eq!(page.main().matches("this session").count(), 1);
+    let laptop_row = page.main().split("<tr>").find(|row| row.contains("Laptop Firefox")).unwrap();
+    assert!(laptop_row.contains("this session"), "{laptop_row}");
+    assert!(
+        laptop_row.contains("2023-11-14 22:13 UTC"),
+        "signed in at the clock's time: {laptop_row}"
+    );
+}
+
+#[actix_web::test]
+async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this_one() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let (mut laptop, mut phone) =
+        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+    log_in_as_browser(&mut laptop, "Laptop").await;
+    log_in_as_browser(&mut phone, "Phone").await;
+    phone.get("/protected").await.assert_contains("Logged in as user1");
+
+    laptop.post("/sessions/end-others", &[]).await.assert_redirect("/sessions");
+    let page = laptop.get("/sessions").await;
+    assert!(flashes(&page).contains("Ended 1 other session."), "{}", page.body());
+    page.assert_contains("Laptop").assert_not_contains("Phone");
+
+    phone.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    laptop.get("/protected").await.assert_contains("Logged in as user1");
+}
+// ANCHOR_END: sessions_page
+
+// ANCHOR: redis
+/// The Redis to test against: `REDIS_URL`. Unset, a test skips with the reason, unless `CI` is
+/// set: then Redis was meant to be there, and its absence is a failure.
+fn redis_url(test: &str) -> Option<String> {
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{test}: REDIS_URL is not set, and CI is: .ci/run must start Redis and set REDIS_URL"
+            )
+        }
+        _ => {
+            eprintln!(
+                "skipped {test}: REDIS_URL is not set (`.ci/run` starts a Redis and sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// A server of this lesson with its sessions in the Redis at `url` and its users in `db`.
+async fn redis_site(config: &Config, db: &Db) -> Site {
+    let site = Site::new(&LESSON, config.clone()).unwrap();
+    let store = store::open(&site, db).await.unwrap_or_else(|error| panic!("{error}"));
+    assert!(matches!(store, Store::Redis(_)));
+    site.with_data(db.clone()).with_data(store)
+}
+
+#[actix_web::test]
+async fn with_redis_a_login_on_one_server_is_valid_on_another() {
+    let Some(url) = redis_url("with_redis_a_login_on_one_server_is_valid_on_another") else {
+        return;
+    };
+    // Two servers, as two machines behind a load balancer: one SECRET_KEY, one Redis, and one
+    // users database (here both use the same SQLite; across machines it would be a database
+    // server).
+    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let db = db::for_tests().await;
+    let mut first = TestClient::for_site(redis_site(&config, &db).await).await;
+    let mut second = TestClient::for_site(redis_site(&config, &db).await).await;
+
+    log_in(&mut first, &[]).await.assert_redirect("/protected");
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sessions").fetch_one(&db).await.unwrap(),
+        0,
+        "the session is in Redis, not in SQLite"
+    );
+    // The same browser's next request lands on the other machine.
+    second.set_cookie("session", first.cookie("session").unwrap());
+    second.get("/protected").await.assert_contains("Logged in as user1");
+
+    // And logging out on the second ends the session on the first.
+    second.post("/logout", &[]).await.assert_redirect("/login");
+    first.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
+async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
+    let Some(url) = redis_url("with_redis_a_cookie_copied_before_logout_no_longer_works_either")
+    else {
+        return;
+    };
+    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(redis_site(&config, &db).await).await;
+    log_in(&mut browser, &[]).await;
+    let copied = browser.cookie("session").unwrap().to_string();
+    browser.post("/logout", &[]).await;
+    browser.set_cookie("session", &copied);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    // The sessions page says why it cannot list anything.
+    log_in(&mut browser, &[]).await;
+    browser.get("/sessions").await.assert_status(200).assert_contains("REDIS_URL");
+}
+
+#[actix_web::test]
+async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() {
+    // Port 1 on this machine: nothing listens there.
+    // (`open` waits 5 s before it gives up; the test, a tenth of that.)
+    let wait = std::time::Duration::from_millis(500);
+    let Err(error) = store::open_redis("redis://127.0.0.1:1", wait).await else {
+        panic!("a store without a Redis");
+    };
+    assert!(error.contains("REDIS_URL=redis://127.0.0.1:1"), "{error}");
+}
+// ANCHOR_END: redis
