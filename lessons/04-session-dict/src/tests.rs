@@ -188,3 +188,6 @@ async fn the_inspector_shows_the_decrypted_dictionary() {
     assert!(res.body().contains("Decrypted with the server&#39;s key"), "{}", res.body());
     assert!(res.body().contains("{&quot;username&quot;:&quot;\\&quot;alice\\&quot;&quot;}"));
 }
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);
