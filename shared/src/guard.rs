@@ -53,24 +53,22 @@ pub(crate) async fn check(
 type Refusal = (StatusCode, String);
 
 async fn refuse_request(req: &mut ServiceRequest) -> Option<Refusal> {
-    if let Some(size) = largest_cookie(req.request()) {
-        if size > MAX_COOKIE_BYTES {
-            return Some((
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                format!(
-                    "A cookie in this request is {size} bytes long; browsers never send one over \
-                     {MAX_COOKIE_BYTES}. Delete this site's cookies and try again."
-                ),
-            ));
-        }
+    if let Some(size) = largest_cookie(req.request())
+        && size > MAX_COOKIE_BYTES
+    {
+        return Some((
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "A cookie in this request is {size} bytes long; browsers never send one over \
+                 {MAX_COOKIE_BYTES}. Delete this site's cookies and try again."
+            ),
+        ));
     }
-    if let Some(query) = Some(req.query_string()).filter(|q| !q.is_empty()) {
-        if !is_utf8_form(query.as_bytes()) {
-            return Some((
-                StatusCode::BAD_REQUEST,
-                "The address has a parameter that is not valid UTF-8 text.".to_string(),
-            ));
-        }
+    if !is_utf8_form(req.query_string().as_bytes()) {
+        return Some((
+            StatusCode::BAD_REQUEST,
+            "The address has a parameter that is not valid UTF-8 text.".to_string(),
+        ));
     }
     if !has_body(req) {
         return None;

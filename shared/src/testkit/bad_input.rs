@@ -232,10 +232,10 @@ fn judge(res: &TestResponse, expect: Expect, baseline: Option<&TestResponse>) ->
     if status.is_server_error() {
         return Some(format!("answered {status}: {}", excerpt(res.main())));
     }
-    if status.is_client_error() {
-        if let Some(problem) = unclear_page(res) {
-            return Some(problem);
-        }
+    if status.is_client_error()
+        && let Some(problem) = unclear_page(res)
+    {
+        return Some(problem);
     }
     match expect {
         Expect::Handled => None,
@@ -317,10 +317,10 @@ pub fn parse_forms(html: &str) -> Vec<Form> {
                 while let Some(at) = inner.find(element) {
                     inner = &inner[at + element.len()..];
                     let tag = &inner[..inner.find('>').unwrap_or(inner.len())];
-                    if let Some(name) = attribute(tag, "name") {
-                        if !fields.contains(&name) {
-                            fields.push(name);
-                        }
+                    if let Some(name) = attribute(tag, "name")
+                        && !fields.contains(&name)
+                    {
+                        fields.push(name);
                     }
                 }
             }
@@ -405,6 +405,7 @@ pub async fn malformed_cookie_headers(lesson: &'static Lesson) {
 pub async fn oversized_cookie(lesson: &'static Lesson) {
     let mut run = Run::new(lesson);
     let big = "A".repeat(8 * 1024);
+    const { assert!(8 * 1024 > MAX_COOKIE_BYTES) };
     let mut names: Vec<&str> = lesson.cookies.iter().map(|(name, _)| *name).collect();
     names.push("unknown");
     for name in names {
@@ -412,7 +413,6 @@ pub async fn oversized_cookie(lesson: &'static Lesson) {
         let label = format!("an 8 KB {name} cookie");
         run.cookie_on_every_page(&label, header.as_bytes(), Expect::Status(431)).await;
     }
-    assert!(8 * 1024 > MAX_COOKIE_BYTES);
     run.finish("an 8 KB cookie");
 }
 
