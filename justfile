@@ -63,6 +63,15 @@ e2e:
     cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
     cargo test --quiet -p e2e --test browser
 
+# A bounded load on loopback against lesson NN's release build: `just load 04` (04, 07).
+# Every virtual user has its own cookie jar and username; fails on any error or cross-talk.
+load lesson:
+    @scripts/load "{{lesson}}"
+
+# Performance figures (release builds, several minutes), written to docs/src/performance-results.md.
+bench:
+    @scripts/bench
+
 # The exercises, one a line.
 exercises:
     @FOLDER=exercises scripts/lesson list

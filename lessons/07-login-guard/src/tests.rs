@@ -304,5 +304,7 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
     }
 }
 
+// ANCHOR: bad_input
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
 shared::bad_input_tests!(crate::LESSON);
+// ANCHOR_END: bad_input
