@@ -23,6 +23,9 @@ use std::time::{Duration, Instant};
 
 use http::{Client, loopback};
 
+/// A user's name and the sign-in form's fields for them.
+type SignIn = (String, Vec<(&'static str, String)>);
+
 /// How a lesson signs a user in, which page shows the signed-in user, and how it names them.
 /// Lessons 08-10 add one line each to [`RECIPES`].
 struct Recipe {
@@ -30,7 +33,7 @@ struct Recipe {
     /// The sign-in form's path.
     login: &'static str,
     /// The form's fields for user `i` (and that user's name).
-    user: fn(usize) -> (String, Vec<(&'static str, String)>),
+    user: fn(usize) -> SignIn,
     /// The signed-in page.
     page: &'static str,
     /// What that page says for `name` and for nobody else.
