@@ -262,7 +262,14 @@ mod random_cookies {
         let browser = RefCell::new(browser);
         let believed = Cell::new(0);
 
-        let config = Config { cases: 10_000, failure_persistence: None, ..Config::default() };
+        // 10 000 in `just test` and CI; `just test NN`, the edit-test loop, sets PROPTEST_CASES
+        // to a few hundred (10 000 take seconds in a debug build).
+        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
+        let config = Config {
+            cases: cases.unwrap_or(10_000),
+            failure_persistence: None,
+            ..Config::default()
+        };
         let mut runner = TestRunner::new(config);
         let result = runner.run(&values(genuine), |value| {
             // The oracle: decrypt, then read `username` from the JSON dictionary.
