@@ -11,6 +11,7 @@
 
 use std::fs::{self, File};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -113,13 +114,22 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child, log: &Path) {
     panic!("{what} did not listen on 127.0.0.1:{port} within {PATIENCE:?}");
 }
 
-/// A child process killed when dropped.
-struct Process(Child);
+/// A child process killed when dropped, with its whole process group when it leads one.
+struct Process {
+    child: Child,
+    group: bool,
+}
 
 impl Drop for Process {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if self.group {
+            // chromedriver's Chromium is in chromedriver's group: a test that panics before
+            // `quit` must not leave a headless browser running.
+            let group = format!("-{}", self.child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -153,7 +163,10 @@ impl Server {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
         wait_for_port(port, package, &mut child, &log);
-        Server { _process: Process(child), url: format!("http://127.0.0.1:{port}") }
+        Server {
+            _process: Process { child, group: false },
+            url: format!("http://127.0.0.1:{port}"),
+        }
     }
 
     pub fn at(&self, path: &str) -> String {
@@ -195,6 +208,8 @@ impl Driver {
         let err = out.try_clone().expect("a log file");
         let mut child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
+            // Its own process group, which the browsers it starts join: see `Process::drop`.
+            .process_group(0)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -202,7 +217,7 @@ impl Driver {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", tools.chromedriver.display()));
         wait_for_port(port, "chromedriver", &mut child, &log);
         Driver {
-            _process: Process(child),
+            _process: Process { child, group: true },
             url: format!("http://127.0.0.1:{port}"),
             chromium: tools.chromium.clone(),
         }
@@ -222,7 +237,7 @@ impl Driver {
         let driver = WebDriver::new(self.url.clone(), caps)
             .await
             .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}"));
-        Browser { driver }
+        Browser { driver: Some(driver) }
     }
 }
 
@@ -263,17 +278,34 @@ impl Drop for Profile {
 
 /// One running Chromium.
 pub struct Browser {
-    pub driver: WebDriver,
+    /// `None` once quit.
+    driver: Option<WebDriver>,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // Not quit: a test failed first. thirtyfour's own fallback would block this
+        // single-threaded runtime until a 120 s timeout; the driver's process group is killed
+        // anyway (`Process::drop`), Chromium with it.
+        if let Some(driver) = self.driver.take() {
+            let _ = driver.leak();
+        }
+    }
 }
 
 impl Browser {
+    /// The WebDriver session, for what the helpers below do not cover.
+    pub fn driver(&self) -> &WebDriver {
+        self.driver.as_ref().expect("the browser is open until `quit`")
+    }
+
     pub async fn goto(&self, url: &str) {
-        self.driver.goto(url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+        self.driver().goto(url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
     }
 
     /// The path of the page the browser shows (after any redirects), with its query.
     pub async fn path(&self) -> String {
-        let url = self.driver.current_url().await.expect("the current URL");
+        let url = self.driver().current_url().await.expect("the current URL");
         match url.query() {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
@@ -284,10 +316,10 @@ impl Browser {
     pub async fn text(&self, id: &str) -> String {
         let started = Instant::now();
         loop {
-            match self.driver.find(By::Id(id)).await {
+            match self.driver().find(By::Id(id)).await {
                 Ok(element) => return element.text().await.unwrap_or_default(),
                 Err(error) if started.elapsed() > PATIENCE => {
-                    let page = self.driver.source().await.unwrap_or_default();
+                    let page = self.driver().source().await.unwrap_or_default();
                     panic!("no element #{id} on {}: {error}\n{page}", self.path().await)
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -297,7 +329,7 @@ impl Browser {
 
     /// Types `value` into the field called `name`.
     pub async fn fill(&self, name: &str, value: &str) {
-        let field = self.driver.find(By::Name(name)).await.expect("the form field");
+        let field = self.driver().find(By::Name(name)).await.expect("the form field");
         field.clear().await.expect("the field can be cleared");
         field.send_keys(value).await.expect("typing into the field");
     }
@@ -320,7 +352,7 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         loop {
-            let state = self.driver.execute("return document.readyState", Vec::new()).await;
+            let state = self.driver().execute("return document.readyState", Vec::new()).await;
             let complete = state.ok().and_then(|ret| ret.convert::<String>().ok());
             if complete.as_deref() == Some("complete") {
                 return;
@@ -331,7 +363,7 @@ impl Browser {
     }
 
     async fn find(&self, selector: &str) -> WebElement {
-        match self.driver.find(By::Css(selector)).await {
+        match self.driver().find(By::Css(selector)).await {
             Ok(element) => element,
             Err(error) => panic!("nothing matches {selector} on {}: {error}", self.path().await),
         }
@@ -339,17 +371,18 @@ impl Browser {
 
     /// The cookie called `name`, as the browser holds it.
     pub async fn cookie(&self, name: &str) -> Option<Cookie> {
-        let cookies = self.driver.get_all_cookies().await.expect("the cookies");
+        let cookies = self.driver().get_all_cookies().await.expect("the cookies");
         cookies.into_iter().find(|cookie| cookie.name == name)
     }
 
     /// Deletes a cookie, as a user in the browser's developer tools can.
     pub async fn delete_cookie(&self, name: &str) {
-        self.driver.delete_cookie(name).await.expect("the cookie is deleted");
+        self.driver().delete_cookie(name).await.expect("the cookie is deleted");
     }
 
     /// Closes the browser (its profile stays on disk).
-    pub async fn quit(self) {
-        self.driver.quit().await.expect("Chromium quits");
+    pub async fn quit(mut self) {
+        let driver = self.driver.take().expect("the browser is open until `quit`");
+        driver.quit().await.expect("Chromium quits");
     }
 }
