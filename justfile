@@ -25,7 +25,8 @@ test lesson="":
     if [ -n "{{lesson}}" ]; then
       package=$(scripts/lesson package "{{lesson}}")
       cargo fmt -p "$package" --check
-      cargo test --quiet -p "$package"
+      # The property tests' 10 000 random cookies run in the full `just test`; a few hundred here.
+      PROPTEST_CASES=${PROPTEST_CASES:-500} cargo test --quiet -p "$package"
       exit 0
     fi
     echo "== cargo fmt --check"
@@ -35,13 +36,42 @@ test lesson="":
     echo "== cargo test"
     # The exercises' starters fail their tests by design: scripts/check-exercises proves that,
     # and that their solutions pass.
-    excluded=()
+    # The tooling crates have their own recipes: `just e2e` (a browser) and `just load`/`bench`.
+    excluded=(--exclude e2e --exclude load)
     for package in $(scripts/exercise packages); do excluded+=(--exclude "$package"); done
     cargo test --quiet --workspace "${excluded[@]}"
     echo "== the exercises: starters fail, solutions pass"
     scripts/check-exercises
     echo "== the book"
     just docs
+
+# The lessons in a real browser: headless Chromium through chromedriver, against the lesson
+# binaries on loopback (e2e/tests/browser.rs). Without chromium/chromedriver: skipped, with the
+# reason, except under CI (env CI set), where that fails.
+e2e:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    missing=()
+    command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1 || missing+=(chromium)
+    command -v "${CHROMEDRIVER:-chromedriver}" >/dev/null 2>&1 || missing+=(chromedriver)
+    if [ ${#missing[@]} -gt 0 ]; then
+      reason="${missing[*]} not found: install Debian's with \`apt-get install chromium chromium-driver\`"
+      if [ -n "${CI:-}" ]; then echo "error: $reason (CI is set: the browser tests must run)" >&2; exit 1; fi
+      echo "skipped: $reason"
+      exit 0
+    fi
+    # The lesson binaries the tests start (all of them: a new lesson needs no change here).
+    cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
+    cargo test --quiet -p e2e --test browser
+
+# A bounded load on loopback against lesson NN's release build: `just load 04` (04, 07).
+# Every virtual user has its own cookie jar and username; fails on any error or cross-talk.
+load lesson:
+    @scripts/load "{{lesson}}"
+
+# Performance figures (release builds, several minutes), written to docs/src/performance-results.md.
+bench:
+    @scripts/bench
 
 # The exercises, one a line.
 exercises:

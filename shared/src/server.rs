@@ -15,7 +15,7 @@ use cookie::Key;
 use crate::clock::Clock;
 use crate::config::{Config, KeySource};
 use crate::web_pages::error_page;
-use crate::{Lesson, web_pages};
+use crate::{Lesson, guard, web_pages};
 
 /// A running lesson: its description, its checked configuration and its templates.
 /// Cheap to clone; handlers can take it as an argument (`site: Site`).
@@ -136,9 +136,14 @@ impl Site {
         App::new()
             .app_data(site.clone())
             // Bad forms, paths and queries get a clear 4xx page instead of actix's plain text.
-            .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(bad_input))
+            .app_data(
+                web::FormConfig::default().limit(guard::MAX_FORM_BYTES).error_handler(bad_input),
+            )
+            .app_data(web::PayloadConfig::new(guard::MAX_FORM_BYTES))
             .app_data(web::PathConfig::default().error_handler(bad_input))
             .app_data(web::QueryConfig::default().error_handler(bad_input))
+            // Oversized cookies, non-form bodies, non-UTF-8 fields: refused before the lesson.
+            .wrap(from_fn(guard::check))
             .wrap(from_fn(log_request))
             .configure(|cfg| (site.lesson().app)(cfg, &site))
             .default_service(web::to(|req: HttpRequest| async move {

@@ -26,6 +26,8 @@ use cookie::{Cookie, SameSite};
 
 use crate::{Clock, Config, Lesson, Site};
 
+pub mod bad_input;
+
 type Call = Box<dyn Fn(TestRequest) -> CallFuture>;
 type CallFuture = Pin<Box<dyn Future<Output = Result<ServiceResponse<BoxBody>, Error>>>>;
 
@@ -104,14 +106,20 @@ impl TestClient {
     /// Sends `req` as it is, without the jar's cookies (a hand-made `Cookie` header, say), and
     /// keeps what the response sets.
     pub async fn send_raw(&mut self, req: TestRequest) -> TestResponse {
+        self.try_send_raw(req).await.unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// [`TestClient::send_raw`], with an error from the app (which a server would answer with a
+    /// bare 500) returned as `Err` instead of a panic.
+    pub async fn try_send_raw(&mut self, req: TestRequest) -> Result<TestResponse, String> {
         let res = match (self.call)(req).await {
             Ok(res) => res,
             Err(error) => {
                 let res = error.error_response();
-                panic!(
+                return Err(format!(
                     "the app returned an error instead of a response: {error} ({})",
                     res.status()
-                )
+                ));
             }
         };
         let method = res.request().method().clone();
@@ -135,7 +143,7 @@ impl TestClient {
                 self.jar.insert(cookie.name().to_string(), stored);
             }
         }
-        TestResponse { method, status, headers, body }
+        Ok(TestResponse { method, status, headers, body })
     }
 
     /// The value the browser holds for `name`, as it would send it.

@@ -122,3 +122,6 @@ async fn an_unknown_page_is_a_clear_404() {
     let mut browser = TestClient::new(&LESSON).await;
     browser.get("/nope").await.assert_status(404).assert_contains("There is no page");
 }
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);

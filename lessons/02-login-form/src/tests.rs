@@ -132,3 +132,6 @@ async fn non_ascii_names_survive_the_cookie() {
     browser.post("/login", &[("nm", "Jürgen; Müller")]).await;
     browser.get("/user").await.assert_contains("Jürgen; Müller");
 }
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);

@@ -183,3 +183,113 @@ async fn non_ascii_names_survive_the_cookie() {
     browser.post("/login", &[("nm", "Jürgen; Müller")]).await;
     browser.get("/user").await.assert_contains("Jürgen; Müller");
 }
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);
+
+/// 10 000 random `user` cookies (anything a browser can send, base64-looking junk, and the
+/// server's own cookie with a character changed, cut short or lengthened): only a value that
+/// carries this server's signature is believed; everything else is the login page. The same
+/// check as `signed_user`, by `cookie`'s signed jar, is the oracle for "carries the signature".
+mod random_cookies {
+    use actix_web::cookie::{Cookie, CookieJar};
+    use actix_web::rt::System;
+    use actix_web::test::TestRequest;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    use shared::testkit::TestClient;
+    use std::cell::{Cell, RefCell};
+
+    use crate::LESSON;
+
+    fn values(genuine: String) -> impl Strategy<Value = String> {
+        let mutated = genuine.clone();
+        prop_oneof![
+            // Any cookie-octets (RFC 6265): visible ASCII but `"`, `,`, `;` and `\`.
+            "[!#-+\\--:<-\\[\\]-~]{0,120}",
+            // What a signed cookie looks like: base64, then a name.
+            "[A-Za-z0-9+/]{40,46}={0,2}[a-z]{0,12}",
+            // Random bytes, percent-encoded (decoded by actix-web; often not UTF-8).
+            proptest::collection::vec(any::<u8>(), 0..60)
+                .prop_map(|bytes| bytes.iter().map(|b| format!("%{b:02X}")).collect::<String>()),
+            // The real cookie, changed in one place.
+            (0..mutated.len(), "[A-Za-z0-9+/=%a-z]", 0..3u8).prop_map(move |(at, c, how)| {
+                let mut value = mutated.clone();
+                match how {
+                    0 => value.replace_range(at..=at, &c),
+                    1 => value.truncate(at),
+                    _ => value.insert_str(at, &c),
+                }
+                value
+            }),
+            Just(genuine),
+        ]
+    }
+
+    /// What tera's autoescape makes of a name.
+    fn tera_escape(text: &str) -> String {
+        let pairs = [
+            ('&', "&amp;"),
+            ('<', "&lt;"),
+            ('>', "&gt;"),
+            ('"', "&quot;"),
+            ('\'', "&#x27;"),
+            ('/', "&#x2F;"),
+        ];
+        let escape = |c: char| pairs.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
+        text.chars().map(|c| escape(c).map_or(c.to_string(), str::to_string)).collect()
+    }
+
+    #[test]
+    fn only_a_cookie_with_this_servers_signature_is_believed() {
+        let system = System::new();
+        let mut browser = system.block_on(TestClient::new(&LESSON));
+        system.block_on(browser.post("/login", &[("nm", "alice")])).assert_redirect("/user");
+        let genuine = browser.cookie("user").expect("the login set a cookie").to_string();
+        let key = browser.site().key().clone();
+        let browser = RefCell::new(browser);
+        let believed = Cell::new(0);
+
+        // 10 000 in `just test` and CI; `just test NN`, the edit-test loop, sets PROPTEST_CASES
+        // to a few hundred (10 000 take seconds in a debug build).
+        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
+        let config = Config {
+            cases: cases.unwrap_or(10_000),
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
+        let result = runner.run(&values(genuine), |value| {
+            // What `signed_user` would make of it: the oracle.
+            let expected = Cookie::parse_encoded(format!("user={value}")).ok().and_then(|c| {
+                let mut jar = CookieJar::new();
+                jar.add_original(c.into_owned());
+                jar.signed(&key).get("user").map(|c| c.value().to_string())
+            });
+            let req =
+                TestRequest::get().uri("/user").insert_header(("cookie", format!("user={value}")));
+            let res = system.block_on(browser.borrow_mut().try_send_raw(req));
+            let res = res.map_err(TestCaseError::fail)?;
+            match expected {
+                Some(name) => {
+                    believed.set(believed.get() + 1);
+                    prop_assert_eq!(res.status().as_u16(), 200);
+                    let heading = format!(r#"<h1 id="user">{}</h1>"#, tera_escape(&name));
+                    prop_assert!(res.main().contains(&heading), "{}", res.main());
+                }
+                None => {
+                    prop_assert_eq!(res.status().as_u16(), 303, "{}", res.body());
+                    prop_assert_eq!(res.header("location"), Some("/login"));
+                }
+            }
+            Ok(())
+        });
+        if let Err(failure) = result {
+            panic!("{failure}");
+        }
+        assert!(
+            believed.get() > 0,
+            "the genuine cookie was never tried: the oracle went unchecked"
+        );
+    }
+}

@@ -68,9 +68,13 @@ async fn the_cookie_is_encrypted_so_the_name_cannot_be_read_from_it() {
 async fn a_tampered_cookie_means_logged_out() {
     let mut browser = logged_in_as("alice").await;
     let value = browser.cookie("session").unwrap().to_string();
-    // Flip one character in the middle of the ciphertext.
+    // Flip one character in the middle of the ciphertext: a base64 letter, not one of a `%2F`
+    // escape (changed, that would be a malformed cookie rather than a failed decryption).
     let mut bytes = value.into_bytes();
-    let middle = bytes.len() / 2;
+    let mut middle = bytes.len() / 2;
+    while !bytes[middle].is_ascii_alphanumeric() || bytes[middle - 2..middle].contains(&b'%') {
+        middle += 1;
+    }
     bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
     browser.set_cookie("session", std::str::from_utf8(&bytes).unwrap());
 
@@ -187,4 +191,116 @@ async fn the_inspector_shows_the_decrypted_dictionary() {
     let res = browser.get("/").await;
     assert!(res.body().contains("Decrypted with the server&#39;s key"), "{}", res.body());
     assert!(res.body().contains("{&quot;username&quot;:&quot;\\&quot;alice\\&quot;&quot;}"));
+}
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);
+
+/// 10 000 random `session` cookies (anything a browser can send, base64-looking junk, and the
+/// server's own cookie with a character changed, cut short or lengthened): none of them is a
+/// session unless it decrypts with this server's key, which the oracle below checks the same
+/// way actix-session does (`cookie`'s private jar, then the JSON dictionary).
+mod random_cookies {
+    use std::cell::{Cell, RefCell};
+    use std::collections::HashMap;
+
+    use actix_web::cookie::{Cookie, CookieJar};
+    use actix_web::rt::System;
+    use actix_web::test::TestRequest;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    use shared::testkit::TestClient;
+
+    use crate::LESSON;
+
+    fn values(genuine: String) -> impl Strategy<Value = String> {
+        let mutated = genuine.clone();
+        prop_oneof![
+            // Any cookie-octets (RFC 6265): visible ASCII but `"`, `,`, `;` and `\`.
+            "[!#-+\\--:<-\\[\\]-~]{0,160}",
+            // What an encrypted cookie looks like: base64 of nonce, ciphertext and tag.
+            "[A-Za-z0-9+/]{40,120}={0,2}",
+            // Random bytes, percent-encoded (decoded by actix-web; often not UTF-8).
+            proptest::collection::vec(any::<u8>(), 0..80)
+                .prop_map(|bytes| bytes.iter().map(|b| format!("%{b:02X}")).collect::<String>()),
+            // The real cookie, changed in one place.
+            (0..mutated.len(), "[A-Za-z0-9+/=%]", 0..3u8).prop_map(move |(at, c, how)| {
+                let mut value = mutated.clone();
+                match how {
+                    0 => value.replace_range(at..=at, &c),
+                    1 => value.truncate(at),
+                    _ => value.insert_str(at, &c),
+                }
+                value
+            }),
+            Just(genuine),
+        ]
+    }
+
+    /// What tera's autoescape makes of a name.
+    fn tera_escape(text: &str) -> String {
+        let pairs = [
+            ('&', "&amp;"),
+            ('<', "&lt;"),
+            ('>', "&gt;"),
+            ('"', "&quot;"),
+            ('\'', "&#x27;"),
+            ('/', "&#x2F;"),
+        ];
+        let escape = |c: char| pairs.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
+        text.chars().map(|c| escape(c).map_or(c.to_string(), str::to_string)).collect()
+    }
+
+    #[test]
+    fn only_a_cookie_encrypted_with_this_servers_key_is_a_session() {
+        let system = System::new();
+        let mut browser = system.block_on(TestClient::new(&LESSON));
+        let anonymous = system.block_on(browser.get("/")).main().to_string();
+        system.block_on(browser.post("/login", &[("username", "alice")])).assert_redirect("/");
+        let genuine = browser.cookie("session").expect("the login set a cookie").to_string();
+        let key = browser.site().key().clone();
+        let browser = RefCell::new(browser);
+        let believed = Cell::new(0);
+
+        // 10 000 in `just test` and CI; `just test NN`, the edit-test loop, sets PROPTEST_CASES
+        // to a few hundred (10 000 take seconds in a debug build).
+        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
+        let config = Config {
+            cases: cases.unwrap_or(10_000),
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
+        let result = runner.run(&values(genuine), |value| {
+            // The oracle: decrypt, then read `username` from the JSON dictionary.
+            let username = Cookie::parse_encoded(format!("session={value}")).ok().and_then(|c| {
+                let mut jar = CookieJar::new();
+                jar.add_original(c.into_owned());
+                let json = jar.private(&key).get("session")?.value().to_string();
+                let state: HashMap<String, String> = serde_json::from_str(&json).ok()?;
+                serde_json::from_str::<String>(state.get("username")?).ok()
+            });
+            let cookie = format!("session={value}");
+            let req = TestRequest::get().uri("/").insert_header(("cookie", cookie));
+            let res = system.block_on(browser.borrow_mut().try_send_raw(req));
+            let res = res.map_err(TestCaseError::fail)?;
+            prop_assert_eq!(res.status().as_u16(), 200, "{}", res.body());
+            match username {
+                Some(name) => {
+                    believed.set(believed.get() + 1);
+                    let heading = format!("Logged in as {}", tera_escape(&name));
+                    prop_assert!(res.main().contains(&heading), "{}", res.main());
+                }
+                None => prop_assert_eq!(res.main(), anonymous.as_str()),
+            }
+            Ok(())
+        });
+        if let Err(failure) = result {
+            panic!("{failure}");
+        }
+        assert!(
+            believed.get() > 0,
+            "the genuine cookie was never tried: the oracle went unchecked"
+        );
+    }
 }

@@ -423,3 +423,6 @@ async fn a_session_too_big_for_a_cookie_is_refused_with_413_and_nothing_is_lost(
     res.assert_status(413).assert_contains("Not stored");
     browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
 }
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);

@@ -202,3 +202,6 @@ async fn garbage_in_the_session_cookie_means_signed_out_not_an_error() {
         browser.get("/").await.assert_redirect("/sign-in");
     }
 }
+
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);

@@ -303,3 +303,8 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
         browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     }
 }
+
+// ANCHOR: bad_input
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+shared::bad_input_tests!(crate::LESSON);
+// ANCHOR_END: bad_input

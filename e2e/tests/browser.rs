@@ -1,0 +1,136 @@
+//! The lessons in a real browser: Debian's Chromium, headless, driven through chromedriver,
+//! against the lesson binaries on loopback. Run with: just e2e
+//!
+//! What the in-process tests (`just test`) cannot show: that a real browser stores what the
+//! lesson's `Set-Cookie` says, sends it back, forgets it when it should, and keeps a permanent
+//! cookie on disk across a restart.
+//!
+//! Lessons 09/10 ("log out everywhere else" ends the session in a second profile) come with
+//! those lessons: one more test here, same harness.
+
+use e2e::{Driver, Server, tools};
+
+// ANCHOR: lesson_01
+#[tokio::test]
+async fn lesson_01_the_browser_sends_the_cookie_back_and_delete_cookie_removes_it() {
+    let Some(tools) = tools() else { return };
+    let server = Server::start("lesson-01-raw-cookies");
+    let driver = Driver::start(&tools);
+    let profile = driver.profile();
+    let browser = driver.open(&profile).await;
+
+    browser.goto(&server.at("/")).await;
+    assert_eq!(browser.text("greeting").await, "Hello, Guest!");
+
+    browser.goto(&server.at("/set_cookie/alice")).await;
+    let cookie = browser.cookie("username").await.expect("the browser stored the cookie");
+    assert_eq!(cookie.value, "alice");
+    assert_eq!(cookie.http_only, Some(true));
+    // The browser sends it back on the next request, and the page greets by name.
+    browser.goto(&server.at("/")).await;
+    assert_eq!(browser.text("greeting").await, "Hello, alice!");
+
+    browser.goto(&server.at("/delete_cookie")).await;
+    assert!(browser.cookie("username").await.is_none(), "the removal cookie deleted it");
+    browser.goto(&server.at("/")).await;
+    assert_eq!(browser.text("greeting").await, "Hello, Guest!");
+    browser.quit().await;
+}
+// ANCHOR_END: lesson_01
+
+/// Logs in to lesson 05 as `name`; the login makes the session permanent (the tutorial's
+/// `session.permanent = True`), and `permanent: false` unticks it on the /session page.
+async fn lesson_05_login(browser: &e2e::Browser, server: &Server, name: &str, permanent: bool) {
+    browser.goto(&server.at("/login")).await;
+    browser.fill("nm", name).await;
+    browser.submit("form[action='/login'] button").await;
+    assert_eq!(browser.text("user").await, name);
+    if !permanent {
+        browser.goto(&server.at("/session")).await;
+        browser.click("input[name='permanent']").await;
+        browser.submit("form[action='/session/permanent'] button").await;
+        browser.goto(&server.at("/user")).await;
+        assert!(browser.text("cookie-kind").await.contains("not permanent"));
+    }
+}
+
+// ANCHOR: lesson_05
+#[tokio::test]
+async fn lesson_05_a_permanent_session_survives_a_browser_restart_and_a_browser_session_does_not() {
+    let Some(tools) = tools() else { return };
+    let server = Server::start("lesson-05-permanent-sessions");
+    let driver = Driver::start(&tools);
+
+    // Permanent: the cookie has an expiry, so Chromium writes it to the profile on disk.
+    let profile = driver.profile();
+    let browser = driver.open(&profile).await;
+    lesson_05_login(&browser, &server, "alice", true).await;
+    let cookie = browser.cookie("session").await.expect("a session cookie");
+    assert!(cookie.expiry.is_some(), "a permanent cookie has an expiry");
+    browser.quit().await;
+    let browser = driver.open(&profile).await;
+    browser.goto(&server.at("/user")).await;
+    assert_eq!(browser.path().await, "/user", "still logged in after the restart");
+    assert_eq!(browser.text("user").await, "alice");
+    browser.quit().await;
+
+    // A browser-session cookie (no expiry) is gone when the browser closes.
+    let profile = driver.profile();
+    let browser = driver.open(&profile).await;
+    lesson_05_login(&browser, &server, "bob", false).await;
+    let cookie = browser.cookie("session").await.expect("a session cookie");
+    assert_eq!(cookie.expiry, None, "a browser-session cookie has no expiry");
+    browser.quit().await;
+    let browser = driver.open(&profile).await;
+    browser.goto(&server.at("/user")).await;
+    assert_eq!(browser.path().await, "/login", "logged out by the restart");
+    assert!(browser.cookie("session").await.is_none());
+    browser.quit().await;
+}
+// ANCHOR_END: lesson_05
+
+// ANCHOR: lesson_07
+#[tokio::test]
+async fn lesson_07_login_required_next_logout_and_the_remember_me_cookie() {
+    let Some(tools) = tools() else { return };
+    let server = Server::start("lesson-07-login-guard");
+    let driver = Driver::start(&tools);
+    let profile = driver.profile();
+    let browser = driver.open(&profile).await;
+
+    // /protected sends an anonymous visitor to the login page, which remembers where to go.
+    browser.goto(&server.at("/protected")).await;
+    assert_eq!(browser.path().await, "/login?next=%2Fprotected");
+    browser.fill("username", "user1").await;
+    browser.fill("password", "mypassword").await;
+    browser.submit("form[action='/login'] button").await;
+    assert_eq!(browser.text("status").await, "Logged in as user1");
+    assert_eq!(browser.path().await, "/protected");
+    assert!(browser.text("fresh").await.starts_with("A fresh login"));
+
+    // Logout is a POST, from the button on /logout.
+    browser.goto(&server.at("/logout")).await;
+    browser.submit("#logout").await;
+    assert!(browser.path().await.starts_with("/login"));
+    browser.goto(&server.at("/protected")).await;
+    assert!(browser.path().await.starts_with("/login"), "logged out");
+
+    // Remember me: with the session cookie gone, the remember cookie logs the user back in,
+    // but not freshly: /settings asks for the password again.
+    browser.goto(&server.at("/login")).await;
+    browser.fill("username", "user1").await;
+    browser.fill("password", "mypassword").await;
+    browser.click("input[name='remember']").await;
+    browser.submit("form[action='/login'] button").await;
+    assert_eq!(browser.text("status").await, "Logged in as user1");
+    assert!(browser.cookie("remember_token").await.is_some(), "a remember cookie");
+    browser.delete_cookie("session").await;
+    browser.goto(&server.at("/protected")).await;
+    assert_eq!(browser.text("status").await, "Logged in as user1");
+    assert!(browser.text("fresh").await.starts_with("Not a fresh login"));
+    browser.goto(&server.at("/settings")).await;
+    assert!(browser.path().await.starts_with("/login"), "settings need a fresh login");
+    assert!(browser.text("reauth").await.contains("remember cookie"));
+    browser.quit().await;
+}
+// ANCHOR_END: lesson_07

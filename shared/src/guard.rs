@@ -1,0 +1,155 @@
+//! The input guard: checks every lesson gets for free, in front of the lesson's own code.
+//!
+//! A lesson teaches cookies and sessions, not how to survive a hostile client, so what is not
+//! the lesson's subject is refused here with a clear 4xx page before a handler runs:
+//!
+//! - a cookie over 4096 bytes (browsers never send one; someone made it by hand): 431;
+//! - a POST body that is not an HTML form (`Content-Type` other than
+//!   `application/x-www-form-urlencoded`): 415;
+//! - a form body over the 16 KB limit: 413;
+//! - a form field or query parameter that is not valid UTF-8 once percent-decoded: 400.
+//!   (actix-web's `Form` and `Query` decode such bytes lossily, as `U+FFFD`, and a handler
+//!   would store the mangled text without a word. Flask/Werkzeug does the same, for the record.)
+//!
+//! And on the way out: a `Set-Cookie` whose name and value exceed 4096 bytes would be dropped
+//! by the browser without a word (the data "stored" in it silently lost), so the response
+//! becomes a 413 page that says so, and no cookie is changed.
+//!
+//! Production servers do the same checks in a reverse proxy or in their framework's
+//! configuration; here they live in `shared` so every lesson has them and no lesson shows them.
+
+use actix_web::HttpRequest;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+use percent_encoding::percent_decode;
+
+use crate::web_pages::error_page;
+
+/// The most a browser stores for one cookie: its name and value together.
+pub const MAX_COOKIE_BYTES: usize = 4096;
+
+/// The largest form body a lesson accepts (the `FormConfig` limit too).
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+pub(crate) async fn check(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Some(refusal) = refuse_request(&mut req).await {
+        let (http_req, _) = req.into_parts();
+        let res = error_page(&http_req, refusal.0, &refusal.1);
+        return Ok(ServiceResponse::new(http_req, res));
+    }
+    let res = next.call(req).await?.map_into_boxed_body();
+    Ok(check_response(res))
+}
+
+type Refusal = (StatusCode, String);
+
+async fn refuse_request(req: &mut ServiceRequest) -> Option<Refusal> {
+    if let Some(size) = largest_cookie(req.request())
+        && size > MAX_COOKIE_BYTES
+    {
+        return Some((
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "A cookie in this request is {size} bytes long; browsers never send one over \
+                 {MAX_COOKIE_BYTES}. Delete this site's cookies and try again."
+            ),
+        ));
+    }
+    if !is_utf8_form(req.query_string().as_bytes()) {
+        return Some((
+            StatusCode::BAD_REQUEST,
+            "The address has a parameter that is not valid UTF-8 text.".to_string(),
+        ));
+    }
+    if !has_body(req) {
+        return None;
+    }
+    if let Some(content_type) = req.headers().get(CONTENT_TYPE) {
+        let mime = content_type.to_str().unwrap_or("").split(';').next().unwrap_or("").trim();
+        if !mime.eq_ignore_ascii_case(FORM) {
+            let shown = String::from_utf8_lossy(content_type.as_bytes()).into_owned();
+            return Some((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!("Content type error: this page takes an HTML form ({FORM}), not {shown}."),
+            ));
+        }
+    } else {
+        // No Content-Type with an empty body is a bare POST (a logout button, curl -X POST);
+        // the lesson's `Form` extractor answers it if the page needs fields.
+        return None;
+    }
+    let body = match read_body(req).await {
+        Ok(body) => body,
+        Err(refusal) => return Some(refusal),
+    };
+    let bad = !is_utf8_form(&body);
+    req.set_payload(Payload::from(body));
+    bad.then(|| (StatusCode::BAD_REQUEST, "A form field is not valid UTF-8 text.".to_string()))
+}
+
+/// A request that may carry a body: a method other than GET/HEAD with a non-zero or unknown length.
+fn has_body(req: &ServiceRequest) -> bool {
+    if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD
+    {
+        return false;
+    }
+    req.headers().contains_key(CONTENT_TYPE)
+        || req.headers().get("content-length").is_some_and(|len| len.as_bytes() != b"0")
+}
+
+/// Reads the body, up to [`MAX_FORM_BYTES`] (the `PayloadConfig` limit `Site::app` sets): a
+/// bigger one is refused without reading it all.
+async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, Refusal> {
+    req.extract::<Bytes>().await.map_err(|error| {
+        let status = error.as_response_error().status_code();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            let limit = MAX_FORM_BYTES / 1024;
+            (status, format!("This form is over the {limit} KB a lesson accepts."))
+        } else {
+            (StatusCode::BAD_REQUEST, format!("The form could not be read: {error}"))
+        }
+    })
+}
+
+/// The longest `name=value` among the request's cookies, in bytes.
+fn largest_cookie(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get_all(COOKIE)
+        .flat_map(|value| value.as_bytes().split(|&b| b == b';'))
+        .map(|piece| piece.trim_ascii().len())
+        .max()
+}
+
+/// Whether every name and value of an `application/x-www-form-urlencoded` text is UTF-8 once
+/// `%XX` is decoded (`+` stands for a space, which is UTF-8 either way).
+pub fn is_utf8_form(form: &[u8]) -> bool {
+    form.split(|&b| b == b'&')
+        .flat_map(|pair| pair.splitn(2, |&b| b == b'='))
+        .all(|part| percent_decode(part).decode_utf8().is_ok())
+}
+
+fn check_response(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let too_big = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .map(|value| value.as_bytes().split(|&b| b == b';').next().unwrap_or(b"").len())
+        .find(|&len| len > MAX_COOKIE_BYTES);
+    let Some(size) = too_big else { return res };
+    let (req, _) = res.into_parts();
+    let message = format!(
+        "Not stored: the data would make a cookie of {size} bytes, and browsers drop any cookie \
+         over {MAX_COOKIE_BYTES} without a word. Nothing was changed."
+    );
+    eprintln!("error: {} {}: {message}", req.method(), req.path());
+    let page = error_page(&req, StatusCode::PAYLOAD_TOO_LARGE, &message);
+    ServiceResponse::new(req, page)
+}

@@ -1,0 +1,671 @@
+//! The bad-input suite: what every lesson must survive, run against any lesson in-process.
+//!
+//! A lesson's `tests.rs` ends with one line, `shared::bad_input_tests!(crate::LESSON);`, which
+//! expands to one test per kind of bad input below. The suite needs nothing else from the
+//! lesson: it reads the pages from `Lesson::nav`, finds the POST forms (and their field names)
+//! in those pages' HTML, and the cookies and how they are protected in `Lesson::cookies`.
+//!
+//! What passes:
+//! - *treated as no cookie*: the same status, redirect and `<main>` as the same request without
+//!   any cookie (the cookie inspector, outside `<main>`, may of course show the junk);
+//! - *a clear 4xx page*: a 4xx status with an HTML page that says what was wrong;
+//! - never a 5xx, an error instead of a response, or a panic; and after every case the lesson
+//!   still answers its first page as it did before (the server keeps serving).
+//!
+//! Each case is printed before it is sent: when a test fails, its output names the case.
+
+use actix_web::http::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, SET_COOKIE};
+use actix_web::test::TestRequest;
+use cookie::time::OffsetDateTime;
+use cookie::{Cookie, CookieJar, Key};
+
+use super::{TestClient, TestResponse};
+use crate::guard::{MAX_COOKIE_BYTES, MAX_FORM_BYTES};
+use crate::{Clock, Config, CookieKind, Lesson};
+
+/// Expands to the bad-input tests for `lesson` (a `&'static Lesson` path such as
+/// `crate::LESSON`), in a module `bad_input` of the calling test module.
+#[macro_export]
+macro_rules! bad_input_tests {
+    ($lesson:path) => {
+        mod bad_input {
+            use $crate::testkit::bad_input as suite;
+
+            #[actix_web::test]
+            async fn malformed_cookie_headers_are_treated_as_no_cookie() {
+                suite::malformed_cookie_headers(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn an_8_kb_cookie_gets_a_431_page() {
+                suite::oversized_cookie(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn cookies_with_bad_base64_or_utf8_are_treated_as_no_cookie() {
+                suite::undecodable_cookies(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn cookies_signed_with_another_key_are_treated_as_no_cookie() {
+                suite::foreign_key_cookies(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn missing_form_fields_get_a_page_never_a_500() {
+                suite::missing_fields(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn duplicated_form_fields_get_a_400_page() {
+                suite::duplicated_fields(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn a_1_mb_form_field_gets_a_413_page() {
+                suite::oversized_field(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn a_non_utf8_form_field_gets_a_400_page() {
+                suite::non_utf8_fields(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn a_body_that_is_not_a_form_gets_a_415_page() {
+                suite::wrong_content_type(&$lesson).await;
+            }
+
+            #[actix_web::test]
+            async fn session_data_too_big_for_a_cookie_gets_a_page_never_a_dropped_cookie() {
+                suite::session_overflow(&$lesson).await;
+            }
+        }
+    };
+}
+
+/// A POST form found in one of the lesson's pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub action: String,
+    pub fields: Vec<String>,
+}
+
+/// What a request is expected to get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The same answer as without the cookie, or a clear 4xx page.
+    NoCookieOr4xx,
+    /// A 4xx page with exactly this status.
+    Status(u16),
+    /// Any answer but a 5xx; a 4xx must be a clear page.
+    Handled,
+}
+
+/// The lesson under test, with a clock that stands still so two identical requests get
+/// identical pages, and the failures found so far.
+struct Run {
+    lesson: &'static Lesson,
+    clock: Clock,
+    failures: Vec<String>,
+    cases: usize,
+}
+
+impl Run {
+    fn new(lesson: &'static Lesson) -> Run {
+        let start = OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("a valid timestamp");
+        Run { lesson, clock: Clock::manual(start), failures: Vec::new(), cases: 0 }
+    }
+
+    /// A fresh browser on one shared server (one key), as a new visitor.
+    async fn client(&self) -> TestClient {
+        let config = Config::for_tests(self.lesson.number);
+        TestClient::with_clock(self.lesson, config, self.clock.clone()).await
+    }
+
+    async fn pages(&self) -> Vec<String> {
+        self.lesson.nav.iter().map(|(path, _)| path.to_string()).collect()
+    }
+
+    /// The POST forms in the lesson's pages, each action once, as a new visitor sees them.
+    async fn forms(&self) -> Vec<Form> {
+        let mut forms: Vec<Form> = Vec::new();
+        for page in self.pages().await {
+            let mut client = self.client().await;
+            let res = client.get(&page).await;
+            for form in parse_forms(res.body()) {
+                if !forms.iter().any(|known| known.action == form.action) {
+                    forms.push(form);
+                }
+            }
+        }
+        if forms.is_empty() {
+            // No form at all (lesson 01): POST to the pages, which must answer with a clear
+            // page (405 or 404), whatever the body.
+            let pages = self.pages().await;
+            forms = pages.into_iter().map(|action| Form { action, fields: Vec::new() }).collect();
+        }
+        forms
+    }
+
+    /// Sends `req` from `client`, checks the answer against `expect` (and `baseline`, the same
+    /// request without cookies), then checks that the lesson still serves its first page.
+    async fn case(
+        &mut self,
+        name: &str,
+        client: &mut TestClient,
+        req: TestRequest,
+        expect: Expect,
+        baseline: Option<&TestResponse>,
+    ) -> Option<TestResponse> {
+        self.cases += 1;
+        eprintln!("lesson {:02} bad input: {name}", self.lesson.number);
+        let res = match client.try_send_raw(req).await {
+            Ok(res) => res,
+            Err(error) => {
+                self.failures.push(format!("{name}: {error}"));
+                return None;
+            }
+        };
+        if let Some(problem) = judge(&res, expect, baseline) {
+            self.failures.push(format!("{name}: {problem}"));
+        }
+        self.still_serving(name).await;
+        Some(res)
+    }
+
+    async fn still_serving(&mut self, after: &str) {
+        let first = self.lesson.nav.first().map_or("/", |(path, _)| path);
+        let res = self.client().await.try_send_raw(TestRequest::get().uri(first)).await;
+        match res {
+            Ok(res) if res.status().is_server_error() => {
+                self.failures.push(format!("after {after}: GET {first} answered {}", res.status()))
+            }
+            Ok(_) => {}
+            Err(error) => self.failures.push(format!("after {after}: GET {first}: {error}")),
+        }
+    }
+
+    /// The same request as `req` would be, without any cookie.
+    async fn baseline(&self, page: &str) -> TestResponse {
+        self.client().await.send_raw(TestRequest::get().uri(page)).await
+    }
+
+    /// For every page: the answer with the raw `Cookie` header `cookie`.
+    async fn cookie_on_every_page(&mut self, name: &str, cookie: &[u8], expect: Expect) {
+        for page in self.pages().await {
+            let baseline = self.baseline(&page).await;
+            let Ok(value) = HeaderValue::from_bytes(cookie) else {
+                panic!("the suite made a header value HTTP cannot carry: {cookie:?}");
+            };
+            let req = TestRequest::get().uri(&page).insert_header((COOKIE, value));
+            let mut client = self.client().await;
+            let label = format!("GET {page} with {name}");
+            self.case(&label, &mut client, req, expect, Some(&baseline)).await;
+        }
+    }
+
+    fn finish(self, what: &str) {
+        if self.cases == 0 {
+            // Say so: a lesson without forms has no form to break (its pages are still POSTed).
+            eprintln!("lesson {:02}: no case of {what} applies", self.lesson.number);
+        }
+        assert!(
+            self.failures.is_empty(),
+            "lesson {:02}, {what}: {} of {} cases failed:\n  {}",
+            self.lesson.number,
+            self.failures.len(),
+            self.cases,
+            self.failures.join("\n  ")
+        );
+    }
+
+    /// The lesson's cookies of `kinds`.
+    fn cookies(&self, kinds: &[CookieKind]) -> Vec<(&'static str, CookieKind)> {
+        self.lesson.cookies.iter().copied().filter(|(_, kind)| kinds.contains(kind)).collect()
+    }
+}
+
+/// `None` when `res` is what `expect` allows, else what is wrong with it.
+fn judge(res: &TestResponse, expect: Expect, baseline: Option<&TestResponse>) -> Option<String> {
+    let status = res.status();
+    if status.is_server_error() {
+        return Some(format!("answered {status}: {}", excerpt(res.main())));
+    }
+    if status.is_client_error()
+        && let Some(problem) = unclear_page(res)
+    {
+        return Some(problem);
+    }
+    match expect {
+        Expect::Handled => None,
+        Expect::Status(wanted) if status.as_u16() == wanted => None,
+        Expect::Status(wanted) => {
+            Some(format!("expected a {wanted} page, got {status}: {}", excerpt(res.main())))
+        }
+        Expect::NoCookieOr4xx if status.is_client_error() => None,
+        Expect::NoCookieOr4xx => {
+            let baseline = baseline.expect("a cookie case has a baseline");
+            let same = status == baseline.status()
+                && res.header(LOCATION.as_str()) == baseline.header(LOCATION.as_str())
+                && res.main() == baseline.main();
+            (!same).then(|| {
+                format!(
+                    "not treated as no cookie: {status} {:?} {:?}, without the cookie {} {:?} {:?}",
+                    res.header("location").unwrap_or(""),
+                    excerpt(res.main()),
+                    baseline.status(),
+                    baseline.header("location").unwrap_or(""),
+                    excerpt(baseline.main())
+                )
+            })
+        }
+    }
+}
+
+/// A 4xx must be an HTML page with something to read, not actix's bare text.
+fn unclear_page(res: &TestResponse) -> Option<String> {
+    let html = res.header(CONTENT_TYPE.as_str()).is_some_and(|ct| ct.starts_with("text/html"));
+    let text = strip_tags(res.main());
+    if html && text.split_whitespace().count() >= 3 {
+        None
+    } else {
+        Some(format!("a {} that is not a clear page: {:?}", res.status(), excerpt(res.body())))
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn excerpt(text: &str) -> String {
+    let text = strip_tags(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.char_indices().nth(160) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+/// The POST forms of an HTML page: their `action` and the `name` of their fields.
+pub fn parse_forms(html: &str) -> Vec<Form> {
+    let mut forms = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<form") {
+        rest = &rest[start..];
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..tag_end];
+        let end = rest.find("</form>").unwrap_or(rest.len());
+        let body = &rest[tag_end..end];
+        let post = attribute(tag, "method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
+        if let (true, Some(action)) = (post, attribute(tag, "action")) {
+            let mut fields = Vec::new();
+            for element in ["<input", "<textarea", "<select"] {
+                let mut inner = body;
+                while let Some(at) = inner.find(element) {
+                    inner = &inner[at + element.len()..];
+                    let tag = &inner[..inner.find('>').unwrap_or(inner.len())];
+                    if let Some(name) = attribute(tag, "name")
+                        && !fields.contains(&name)
+                    {
+                        fields.push(name);
+                    }
+                }
+            }
+            forms.push(Form { action: action.split('?').next().unwrap_or("").to_string(), fields });
+        }
+        rest = &rest[end.min(rest.len())..];
+        if rest.starts_with("</form>") {
+            rest = &rest["</form>".len()..];
+        } else {
+            break;
+        }
+    }
+    forms
+}
+
+/// The value of `name="..."` in a tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')? + start;
+    Some(tag[start..end].to_string())
+}
+
+/// A form body: every field set to `value`.
+fn form_body(fields: &[String], value: &str) -> String {
+    let pairs: Vec<String> = fields.iter().map(|field| format!("{field}={value}")).collect();
+    pairs.join("&")
+}
+
+fn post(action: &str, content_type: &str, body: impl Into<Vec<u8>>) -> TestRequest {
+    let body: Vec<u8> = body.into();
+    TestRequest::post()
+        .uri(action)
+        .insert_header((CONTENT_TYPE, content_type.to_string()))
+        .set_payload(body)
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Junk `Cookie` headers that name no cookie of any lesson, or name one without a usable value.
+pub async fn malformed_cookie_headers(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    let mut headers: Vec<Vec<u8>> = [
+        "=",
+        ";;;",
+        "; ; ;",
+        "=value",
+        "junk",
+        "\"",
+        "a=b; ; =c; ;d",
+        "=;=;=",
+        "%",
+        "%zz=%zz",
+        "\"quoted\"=\"x\"",
+        "a=b, c=d",
+        "\u{7f}",
+    ]
+    .iter()
+    .map(|h| h.as_bytes().to_vec())
+    .collect();
+    headers.push(b"\xff\xfe=\xc3\x28".to_vec());
+    headers.push(b" ".repeat(100));
+    for (name, kind) in lesson.cookies {
+        // A name with no `=`, and (for protected cookies) an empty value.
+        headers.push(name.as_bytes().to_vec());
+        if *kind != CookieKind::Plain {
+            headers.push(format!("{name}=").into_bytes());
+            headers.push(format!("{name}=;{name}=;{name}").into_bytes());
+        }
+    }
+    for header in &headers {
+        let label = format!("Cookie: {:?}", String::from_utf8_lossy(header));
+        if HeaderValue::from_bytes(header).is_err() {
+            continue; // Not a header HTTP can carry (a control character): nothing to send.
+        }
+        run.cookie_on_every_page(&label, header, Expect::NoCookieOr4xx).await;
+    }
+    run.finish("malformed Cookie headers");
+}
+
+/// An 8 KB value in each of the lesson's cookies: no browser sends one.
+pub async fn oversized_cookie(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    let big = "A".repeat(8 * 1024);
+    const { assert!(8 * 1024 > MAX_COOKIE_BYTES) };
+    let mut names: Vec<&str> = lesson.cookies.iter().map(|(name, _)| *name).collect();
+    names.push("unknown");
+    for name in names {
+        let header = format!("{name}={big}");
+        let label = format!("an 8 KB {name} cookie");
+        run.cookie_on_every_page(&label, header.as_bytes(), Expect::Status(431)).await;
+    }
+    run.finish("an 8 KB cookie");
+}
+
+/// Signed and encrypted cookies whose value is not base64, is too short to hold a signature,
+/// or percent-decodes to bytes that are not UTF-8; and non-UTF-8 bytes in any cookie.
+pub async fn undecodable_cookies(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    let protected = run.cookies(&[CookieKind::Signed, CookieKind::Private]);
+    let mut headers: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, _) in &protected {
+        for value in [
+            "!!!!not-base64!!!!",
+            "Zm9v",
+            "====",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "%C3%28%FF%FE",
+            "0000000000000000000000000000000000000000000=alice",
+            "%00%00",
+        ] {
+            headers.push((format!("{name}={value}"), format!("{name}={value}").into_bytes()));
+        }
+    }
+    // Not UTF-8 in any cookie, plain ones included: actix-web cannot parse the header, and every
+    // lesson must then see no cookie at all.
+    for (name, _) in lesson.cookies {
+        let mut raw = format!("{name}=").into_bytes();
+        raw.extend_from_slice(b"\xc3\x28\xff");
+        headers.push((format!("{name}=<bytes C3 28 FF>"), raw));
+        headers.push((format!("{name}=%C3%28"), format!("{name}=%C3%28").into_bytes()));
+    }
+    for (label, header) in &headers {
+        run.cookie_on_every_page(label, header, Expect::NoCookieOr4xx).await;
+    }
+    run.finish("cookies with bad base64 or UTF-8");
+}
+
+/// Believable values, signed or encrypted with a key that is not the server's.
+pub async fn foreign_key_cookies(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    let protected = run.cookies(&[CookieKind::Signed, CookieKind::Private]);
+    if protected.is_empty() {
+        // Nothing is signed in this lesson: a plain cookie has no key to be wrong about.
+        eprintln!("lesson {:02}: no signed or encrypted cookie", lesson.number);
+        return;
+    }
+    let other = Key::generate();
+    // What the lessons keep: a name (signed cookies), or the session dictionary as
+    // actix-session stores it (string keys, JSON values) for every username the lessons know.
+    let values = [
+        "alice",
+        "user1",
+        r#"{"username":"\"alice\"","_user_id":"\"user1\"","_fresh":"true","_permanent":"true"}"#,
+        r#"{"user_id":"\"aaa\"","username":"\"aaa\""}"#,
+    ];
+    for (name, kind) in &protected {
+        for value in values {
+            let mut jar = CookieJar::new();
+            let cookie = Cookie::new(name.to_string(), value.to_string());
+            match kind {
+                CookieKind::Signed => jar.signed_mut(&other).add(cookie),
+                _ => jar.private_mut(&other).add(cookie),
+            }
+            let Some(sealed) = jar.delta().next().map(|c| c.encoded().to_string()) else {
+                continue;
+            };
+            let label = format!("{name} = {value:?} sealed with another key");
+            run.cookie_on_every_page(&label, sealed.as_bytes(), Expect::NoCookieOr4xx).await;
+        }
+    }
+    run.finish("cookies signed with another key");
+}
+
+/// Every form posted with no fields at all.
+pub async fn missing_fields(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    for form in run.forms().await {
+        let mut client = run.client().await;
+        let label = format!("POST {} with no fields", form.action);
+        run.case(&label, &mut client, post(&form.action, FORM, ""), Expect::Handled, None).await;
+        // And each field left out in turn, the others filled in.
+        for left_out in &form.fields {
+            let others: Vec<String> =
+                form.fields.iter().filter(|f| *f != left_out).cloned().collect();
+            let mut client = run.client().await;
+            let label = format!("POST {} without {left_out}", form.action);
+            let req = post(&form.action, FORM, form_body(&others, "x"));
+            run.case(&label, &mut client, req, Expect::Handled, None).await;
+        }
+    }
+    run.finish("missing form fields");
+}
+
+/// Every field of every form sent twice: `a=x&a=y`.
+pub async fn duplicated_fields(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    for form in run.forms().await.into_iter().filter(|f| !f.fields.is_empty()) {
+        for field in &form.fields {
+            let body = format!("{}&{field}=y", form_body(&form.fields, "x"));
+            let mut client = run.client().await;
+            let label = format!("POST {} with {field} twice", form.action);
+            let req = post(&form.action, FORM, body);
+            run.case(&label, &mut client, req, Expect::Status(400), None).await;
+        }
+    }
+    run.finish("duplicated form fields");
+}
+
+/// A 1 MB value in a field of every form (and in a form that has none).
+pub async fn oversized_field(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    let big = "x".repeat(1024 * 1024);
+    assert!(big.len() > MAX_FORM_BYTES);
+    for form in run.forms().await {
+        let field = form.fields.first().cloned().unwrap_or_else(|| "field".to_string());
+        let mut client = run.client().await;
+        let label = format!("POST {} with a 1 MB {field}", form.action);
+        let req = post(&form.action, FORM, format!("{field}={big}"));
+        run.case(&label, &mut client, req, Expect::Status(413), None).await;
+    }
+    run.finish("a 1 MB form field");
+}
+
+/// `%FF%FE` (not UTF-8) in each field of every form, as a value and as a name.
+pub async fn non_utf8_fields(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    for form in run.forms().await {
+        let mut bodies: Vec<(String, String)> = form
+            .fields
+            .iter()
+            .map(|field| {
+                let others: Vec<String> =
+                    form.fields.iter().filter(|f| *f != field).cloned().collect();
+                let mut body = form_body(&others, "x");
+                body.push_str(&format!(
+                    "{}{field}=%FF%FEname%C3%28",
+                    if body.is_empty() { "" } else { "&" }
+                ));
+                (format!("{field}=%FF%FE…"), body)
+            })
+            .collect();
+        bodies.push(("a field name %FF%FE".to_string(), "%FF%FE=x".to_string()));
+        for (what, body) in bodies {
+            let mut client = run.client().await;
+            let label = format!("POST {} with {what}", form.action);
+            let req = post(&form.action, FORM, body);
+            run.case(&label, &mut client, req, Expect::Status(400), None).await;
+        }
+    }
+    // In the address too: Flask's `request.args`, actix-web's `web::Query`.
+    for page in run.pages().await {
+        let mut client = run.client().await;
+        let uri = format!("{page}?next=%FF%FE");
+        let label = format!("GET {uri}");
+        run.case(&label, &mut client, TestRequest::get().uri(&uri), Expect::Status(400), None)
+            .await;
+    }
+    run.finish("non-UTF-8 form fields");
+}
+
+/// Every form posted as JSON, plain text and multipart instead of an HTML form.
+pub async fn wrong_content_type(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    for form in run.forms().await {
+        let json = format!(
+            "{{{}}}",
+            form.fields.iter().map(|f| format!("\"{f}\":\"x\"")).collect::<Vec<_>>().join(",")
+        );
+        let multipart = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nx\r\n--b--\r\n";
+        for (content_type, body) in [
+            ("application/json", json.clone()),
+            ("text/plain", form_body(&form.fields, "x")),
+            ("multipart/form-data; boundary=b", multipart.to_string()),
+            ("application/x-www-form-urlencodedX", form_body(&form.fields, "x")),
+        ] {
+            let mut client = run.client().await;
+            let label = format!("POST {} as {content_type}", form.action);
+            let req = post(&form.action, content_type, body);
+            run.case(&label, &mut client, req, Expect::Status(415), None).await;
+        }
+    }
+    run.finish("a wrong content type");
+}
+
+/// One visitor posts every form again and again with long values (under the form limit), as a
+/// student filling the session would. Whatever the lesson keeps, no answer may set a cookie the
+/// browser would drop (over 4096 bytes), and a refusal must be a clear page.
+pub async fn session_overflow(lesson: &'static Lesson) {
+    let mut run = Run::new(lesson);
+    let forms: Vec<Form> = run.forms().await.into_iter().filter(|f| !f.fields.is_empty()).collect();
+    for form in &forms {
+        let mut client = run.client().await;
+        for round in 0..8 {
+            let value = format!("{round}{}", "v".repeat(1500));
+            let label = format!("POST {} with 1.5 KB fields, round {round}", form.action);
+            let req = post(&form.action, FORM, form_body(&form.fields, &value));
+            let Some(res) = run.case(&label, &mut client, req, Expect::Handled, None).await else {
+                continue;
+            };
+            for header in res.headers().get_all(SET_COOKIE) {
+                let pair = header.as_bytes().split(|&b| b == b';').next().unwrap_or(b"");
+                if pair.len() > MAX_COOKIE_BYTES {
+                    run.failures.push(format!(
+                        "{label}: set a cookie of {} bytes, which browsers drop",
+                        pair.len()
+                    ));
+                }
+            }
+            // The browser, with whatever it now holds, still gets pages.
+            for page in run.pages().await {
+                let req = TestRequest::get().uri(&page);
+                let req = match client.cookie_header() {
+                    header if header.is_empty() => req,
+                    header => req.insert_header((COOKIE, header)),
+                };
+                let label = format!("GET {page} after {label}");
+                run.case(&label, &mut client, req, Expect::Handled, None).await;
+            }
+        }
+    }
+    if forms.is_empty() {
+        eprintln!("lesson {:02}: no form with fields to fill", lesson.number);
+        return;
+    }
+    run.finish("session data too big for a cookie");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_found_with_their_fields() {
+        let html = r#"<p>x</p><form class="inline" method="post" action="/session/remove">
+            <input type="hidden" name="key" value="a"><button>Remove</button></form>
+            <form method="get" action="/search"><input name="q"></form>
+            <form method="post" action="/login?next=%2F"><label><input type="text" name="nm">
+            </label><input type="checkbox" name="remember"><textarea name="note"></textarea>
+            <input type="submit"></form>"#;
+        assert_eq!(
+            parse_forms(html),
+            vec![
+                Form { action: "/session/remove".into(), fields: vec!["key".into()] },
+                Form {
+                    action: "/login".into(),
+                    fields: vec!["nm".into(), "remember".into(), "note".into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_4xx_must_be_a_page_with_words() {
+        assert!(strip_tags("<main><h1>400</h1><p>Bad</p></main>").contains("Bad"));
+        assert_eq!(excerpt("<p>a   b</p>"), "a b");
+    }
+}

@@ -1,0 +1,29 @@
+//! The bad-input suite (`shared::testkit::bad_input`) runs inside each lesson's own tests, where
+//! the lesson's `LESSON` is in reach (lessons are binaries, not libraries). This test makes sure
+//! no lesson is left out: a new lesson fails here until its `tests.rs` has the line.
+
+use std::fs;
+use std::path::Path;
+
+const LINE: &str = "shared::bad_input_tests!(crate::LESSON);";
+
+#[test]
+fn every_lesson_runs_the_bad_input_suite() {
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("../lessons");
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    for entry in fs::read_dir(&lessons).expect("the lessons folder") {
+        let dir = entry.expect("a readable entry").path();
+        if !dir.join("Cargo.toml").exists() {
+            continue;
+        }
+        seen += 1;
+        let tests = dir.join("src/tests.rs");
+        let text = fs::read_to_string(&tests).unwrap_or_default();
+        if !text.lines().any(|line| line.trim() == LINE) {
+            missing.push(tests.display().to_string());
+        }
+    }
+    assert!(seen >= 7, "found only {seen} lessons in {}", lessons.display());
+    assert!(missing.is_empty(), "add `{LINE}` at the end of:\n  {}", missing.join("\n  "));
+}

@@ -1,0 +1,118 @@
+//! The input guard in front of every lesson (`shared::guard`), on a two-route app of its own.
+
+use actix_web::http::header::{HeaderValue, SET_COOKIE};
+use actix_web::test::TestRequest;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use shared::testkit::TestClient;
+use shared::{Lesson, Site};
+
+static APP: Lesson = Lesson {
+    number: 99,
+    slug: "guard",
+    title: "Guard",
+    nav: &[("/", "Home")],
+    templates: &[],
+    cookies: &[],
+    app,
+};
+
+#[derive(Deserialize)]
+struct Echo {
+    text: Option<String>,
+}
+
+fn app(cfg: &mut web::ServiceConfig, _site: &Site) {
+    cfg.route("/", web::get().to(|| async { HttpResponse::Ok().body("home") }))
+        .route(
+            "/echo",
+            web::post().to(|form: web::Form<Echo>| async move {
+                HttpResponse::Ok().body(form.into_inner().text.unwrap_or_default())
+            }),
+        )
+        .route(
+            "/cookie/{bytes}",
+            web::get().to(|bytes: web::Path<usize>| async move {
+                let value = "c".repeat(bytes.into_inner());
+                let mut res = HttpResponse::Ok().body("set");
+                let header = HeaderValue::from_str(&format!("big={value}; Path=/"))
+                    .expect("ASCII is a valid header");
+                res.headers_mut().append(SET_COOKIE, header);
+                res
+            }),
+        );
+}
+
+fn form(body: &'static str) -> TestRequest {
+    TestRequest::post()
+        .uri("/echo")
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload(body)
+}
+
+#[actix_web::test]
+async fn a_form_in_utf8_reaches_the_handler_intact() {
+    let mut browser = TestClient::new(&APP).await;
+    let res = browser.send(form("text=caf%C3%A9+au+lait")).await;
+    res.assert_status(200);
+    assert_eq!(res.body(), "café au lait");
+}
+
+#[actix_web::test]
+async fn a_form_field_that_is_not_utf8_gets_a_400_page_instead_of_replacement_characters() {
+    let mut browser = TestClient::new(&APP).await;
+    let res = browser.send(form("text=caf%E9")).await;
+    res.assert_status(400).assert_contains("not valid UTF-8");
+}
+
+#[actix_web::test]
+async fn a_query_parameter_that_is_not_utf8_gets_a_400_page() {
+    let mut browser = TestClient::new(&APP).await;
+    browser.get("/?q=%FF").await.assert_status(400).assert_contains("not valid UTF-8");
+    browser.get("/?q=%C3%A9").await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn a_json_body_gets_a_415_page() {
+    let mut browser = TestClient::new(&APP).await;
+    let req = TestRequest::post()
+        .uri("/echo")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"text":"x"}"#);
+    browser.send(req).await.assert_status(415).assert_contains("Content type error");
+}
+
+#[actix_web::test]
+async fn a_bare_post_without_a_body_is_left_to_the_handler() {
+    let mut browser = TestClient::new(&APP).await;
+    // actix-web's `Form` refuses a request without a form Content-Type, with a clear page.
+    let res = browser.send(TestRequest::post().uri("/echo")).await;
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
+
+#[actix_web::test]
+async fn a_body_over_16_kb_gets_a_413_page() {
+    let mut browser = TestClient::new(&APP).await;
+    let body: &'static str = Box::leak(format!("text={}", "x".repeat(17 * 1024)).into_boxed_str());
+    browser.send(form(body)).await.assert_status(413).assert_contains("16 KB");
+}
+
+#[actix_web::test]
+async fn a_cookie_over_4096_bytes_gets_a_431_page() {
+    let mut browser = TestClient::new(&APP).await;
+    browser.set_cookie("big", &"x".repeat(4097));
+    browser.get("/").await.assert_status(431).assert_contains("4096");
+    browser.set_cookie("big", &"x".repeat(4000));
+    browser.get("/").await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn a_cookie_the_browser_would_drop_is_never_sent_the_page_says_so() {
+    let mut browser = TestClient::new(&APP).await;
+    browser.get("/cookie/4000").await.assert_status(200);
+    assert!(browser.cookie("big").is_some());
+    let res = browser.get("/cookie/5000").await;
+    res.assert_status(413).assert_contains("browsers drop");
+    assert!(!res.has_set_cookie("big"));
+    assert_eq!(browser.cookie("big").map(str::len), Some(4000), "the old cookie is kept");
+}
