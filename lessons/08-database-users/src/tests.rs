@@ -489,3 +489,10 @@ async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 // ANCHOR_END: database
+
+/// What `main` attaches before serving, for the bad-input suite: a fresh database.
+async fn with_database(site: Site) -> Site {
+    site.with_data(db::for_tests().await)
+}
+
+shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);

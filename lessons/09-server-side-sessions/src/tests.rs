@@ -768,3 +768,13 @@ async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() 
     assert!(error.contains("REDIS_URL=redis://127.0.0.1:1"), "{error}");
 }
 // ANCHOR_END: redis
+
+/// What `main` attaches before serving, for the bad-input suite: a fresh database and its
+/// session store.
+async fn with_database(site: Site) -> Site {
+    let db = db::for_tests().await;
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
+    site.with_data(db).with_data(store)
+}
+
+shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);

@@ -48,7 +48,14 @@ pub async fn protect(
     }
     // Read the form, then put it back for the handler's `web::Form`.
     let body = req.extract::<web::Bytes>().await?;
-    let sent = field(&body, FIELD).map(<[u8]>::to_vec);
+    let sent = values(&body, FIELD);
+    if sent.len() > 1 {
+        // Which one would count? Neither: a form never sends it twice.
+        let page =
+            error_page(req.request(), StatusCode::BAD_REQUEST, "The form sent csrf_token twice.");
+        return Ok(req.into_response(page).map_into_right_body());
+    }
+    let sent = sent.first().map(|value| value.to_vec());
     req.set_payload(Payload::from(body));
     let expected = req.get_session().get::<String>(KEY).map_err(ErrorInternalServerError)?;
     let ok = match (sent, expected) {
@@ -67,13 +74,14 @@ pub async fn protect(
     Ok(req.into_response(page).map_into_right_body())
 }
 
-/// The raw value of `name` in a form body (`a=1&csrf_token=...`). The token is letters and
+/// The raw values of `name` in a form body (`a=1&csrf_token=...`). The token is letters and
 /// digits only, so a value that needs percent-decoding cannot be it anyway.
-fn field<'a>(body: &'a [u8], name: &str) -> Option<&'a [u8]> {
-    body.split(|&byte| byte == b'&').find_map(|pair| {
+fn values<'a>(body: &'a [u8], name: &str) -> Vec<&'a [u8]> {
+    let values = body.split(|&byte| byte == b'&').filter_map(|pair| {
         let rest = pair.strip_prefix(name.as_bytes())?;
         rest.strip_prefix(b"=")
-    })
+    });
+    values.collect()
 }
 
 /// Compares in time that depends on the length only, not on where the first difference is, so
@@ -90,10 +98,11 @@ mod tests {
     #[test]
     fn the_field_is_found_by_its_exact_name() {
         let body = b"body=hi&xcsrf_token=no&csrf_token=abc123&z=1";
-        assert_eq!(field(body, FIELD), Some(&b"abc123"[..]));
-        assert_eq!(field(b"body=hi", FIELD), None);
-        assert_eq!(field(b"csrf_token", FIELD), None);
-        assert_eq!(field(b"csrf_token=", FIELD), Some(&b""[..]));
+        assert_eq!(values(body, FIELD), [&b"abc123"[..]]);
+        assert!(values(b"body=hi", FIELD).is_empty());
+        assert!(values(b"csrf_token", FIELD).is_empty());
+        assert_eq!(values(b"csrf_token=", FIELD), [&b""[..]]);
+        assert_eq!(values(b"csrf_token=a&csrf_token=b", FIELD), [&b"a"[..], &b"b"[..]]);
     }
 
     #[test]

@@ -1047,3 +1047,13 @@ async fn a_dog_deleted_from_the_database_takes_its_woofs_and_sessions_along() {
     assert_eq!(count_woofs(&db).await, 0);
     rex.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
 }
+
+/// What `main` attaches before serving, for the bad-input suite: a fresh database and its
+/// session store.
+async fn with_database(site: Site) -> Site {
+    let db = db::for_tests().await;
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
+    site.with_data(db).with_data(store)
+}
+
+shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);

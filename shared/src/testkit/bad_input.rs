@@ -1,7 +1,10 @@
 //! The bad-input suite: what every lesson must survive, run against any lesson in-process.
 //!
 //! A lesson's `tests.rs` ends with one line, `shared::bad_input_tests!(crate::LESSON);`, which
-//! expands to one test per kind of bad input below. The suite needs nothing else from the
+//! expands to one test per kind of bad input below. A lesson whose `main` attaches something to
+//! its site before serving (a database, a session store: lessons 08 and later) names a function
+//! that does the same for a test, `shared::bad_input_tests!(crate::LESSON, setup =
+//! crate::tests::with_database);`, an `async fn(Site) -> Site`. The suite needs nothing else from the
 //! lesson: it reads the pages from `Lesson::nav`, finds the POST forms (and their field names)
 //! in those pages' HTML, and the cookies and how they are protected in `Lesson::cookies`.
 //!
@@ -14,6 +17,9 @@
 //!
 //! Each case is printed before it is sent: when a test fails, its output names the case.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use actix_web::http::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, SET_COOKIE};
 use actix_web::test::TestRequest;
 use cookie::time::OffsetDateTime;
@@ -21,74 +27,117 @@ use cookie::{Cookie, CookieJar, Key};
 
 use super::{TestClient, TestResponse};
 use crate::guard::{MAX_COOKIE_BYTES, MAX_FORM_BYTES};
-use crate::{Clock, Config, CookieKind, Lesson};
+use crate::{Clock, Config, CookieKind, Lesson, Site};
 
 /// Expands to the bad-input tests for `lesson` (a `&'static Lesson` path such as
 /// `crate::LESSON`), in a module `bad_input` of the calling test module.
 #[macro_export]
 macro_rules! bad_input_tests {
-    ($lesson:path) => {
+    (@tests $lesson:path, $setup:expr) => {
         mod bad_input {
             use $crate::testkit::bad_input as suite;
 
             #[actix_web::test]
             async fn malformed_cookie_headers_are_treated_as_no_cookie() {
-                suite::malformed_cookie_headers(&$lesson).await;
+                suite::malformed_cookie_headers(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn an_8_kb_cookie_gets_a_431_page() {
-                suite::oversized_cookie(&$lesson).await;
+                suite::oversized_cookie(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn cookies_with_bad_base64_or_utf8_are_treated_as_no_cookie() {
-                suite::undecodable_cookies(&$lesson).await;
+                suite::undecodable_cookies(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn cookies_signed_with_another_key_are_treated_as_no_cookie() {
-                suite::foreign_key_cookies(&$lesson).await;
+                suite::foreign_key_cookies(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn missing_form_fields_get_a_page_never_a_500() {
-                suite::missing_fields(&$lesson).await;
+                suite::missing_fields(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn duplicated_form_fields_get_a_400_page() {
-                suite::duplicated_fields(&$lesson).await;
+                suite::duplicated_fields(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn a_1_mb_form_field_gets_a_413_page() {
-                suite::oversized_field(&$lesson).await;
+                suite::oversized_field(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn a_non_utf8_form_field_gets_a_400_page() {
-                suite::non_utf8_fields(&$lesson).await;
+                suite::non_utf8_fields(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn a_body_that_is_not_a_form_gets_a_415_page() {
-                suite::wrong_content_type(&$lesson).await;
+                suite::wrong_content_type(&$lesson, $setup).await;
             }
 
             #[actix_web::test]
             async fn session_data_too_big_for_a_cookie_gets_a_page_never_a_dropped_cookie() {
-                suite::session_overflow(&$lesson).await;
+                suite::session_overflow(&$lesson, $setup).await;
             }
         }
     };
+    ($lesson:path) => {
+        $crate::bad_input_tests!(@tests $lesson, $crate::testkit::bad_input::no_setup);
+    };
+    ($lesson:path, setup = $setup:path) => {
+        $crate::bad_input_tests!(@tests $lesson, |site| ::std::boxed::Box::pin($setup(site)));
+    };
+}
+
+/// Prepares a test's site as the lesson's `main` does before serving; see [`bad_input_tests!`].
+pub type Setup = fn(Site) -> Pin<Box<dyn Future<Output = Site>>>;
+
+/// The [`Setup`] of a lesson that attaches nothing.
+pub fn no_setup(site: Site) -> Pin<Box<dyn Future<Output = Site>>> {
+    Box::pin(std::future::ready(site))
 }
 
 /// A POST form found in one of the lesson's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
+    /// The page the form is on.
+    pub page: String,
     pub action: String,
     pub fields: Vec<String>,
+    /// The hidden fields and their values (a CSRF token, `next`) as the page gave them.
+    pub hidden: Vec<(String, String)>,
+}
+
+impl Form {
+    /// A form body with every field set to `value`, except the hidden ones, which keep the
+    /// page's value: a bad value must reach the handler, not stop at a CSRF check.
+    fn body(&self, value: &str) -> String {
+        self.body_of(&self.fields, value)
+    }
+
+    /// The same, for `fields` only.
+    fn body_of(&self, fields: &[String], value: &str) -> String {
+        let pairs: Vec<String> = fields
+            .iter()
+            .map(|field| match self.hidden.iter().find(|(name, _)| name == field) {
+                Some((_, page_value)) => format!("{field}={}", urlencode(page_value)),
+                None => format!("{field}={value}"),
+            })
+            .collect();
+        pairs.join("&")
+    }
+
+    /// The fields but `left_out`.
+    fn fields_but(&self, left_out: &str) -> Vec<String> {
+        self.fields.iter().filter(|field| *field != left_out).cloned().collect()
+    }
 }
 
 /// What a request is expected to get.
@@ -106,21 +155,25 @@ enum Expect {
 /// identical pages, and the failures found so far.
 struct Run {
     lesson: &'static Lesson,
+    setup: Setup,
     clock: Clock,
     failures: Vec<String>,
     cases: usize,
 }
 
 impl Run {
-    fn new(lesson: &'static Lesson) -> Run {
+    fn new(lesson: &'static Lesson, setup: Setup) -> Run {
         let start = OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("a valid timestamp");
-        Run { lesson, clock: Clock::manual(start), failures: Vec::new(), cases: 0 }
+        Run { lesson, setup, clock: Clock::manual(start), failures: Vec::new(), cases: 0 }
     }
 
-    /// A fresh browser on one shared server (one key), as a new visitor.
+    /// A fresh browser on one shared server (one key), as a new visitor. A lesson with a
+    /// [`Setup`] gets what it attaches anew (a fresh database) for each browser.
     async fn client(&self) -> TestClient {
         let config = Config::for_tests(self.lesson.number);
-        TestClient::with_clock(self.lesson, config, self.clock.clone()).await
+        let site = Site::with_clock(self.lesson, config, self.clock.clone())
+            .unwrap_or_else(|error| panic!("{error}"));
+        TestClient::for_site((self.setup)(site).await).await
     }
 
     async fn pages(&self) -> Vec<String> {
@@ -133,7 +186,7 @@ impl Run {
         for page in self.pages().await {
             let mut client = self.client().await;
             let res = client.get(&page).await;
-            for form in parse_forms(res.body()) {
+            for form in parse_forms(&page, res.body()) {
                 if !forms.iter().any(|known| known.action == form.action) {
                     forms.push(form);
                 }
@@ -143,9 +196,25 @@ impl Run {
             // No form at all (lesson 01): POST to the pages, which must answer with a clear
             // page (405 or 404), whatever the body.
             let pages = self.pages().await;
-            forms = pages.into_iter().map(|action| Form { action, fields: Vec::new() }).collect();
+            forms = pages
+                .into_iter()
+                .map(|action| Form {
+                    page: action.clone(),
+                    action,
+                    fields: Vec::new(),
+                    hidden: Vec::new(),
+                })
+                .collect();
         }
         forms
+    }
+
+    /// A new visitor who has just opened the page of `form`, and the form as that visitor got
+    /// it: with the hidden values (a CSRF token) of the visitor's own session.
+    async fn visit(&self, form: &Form) -> (TestClient, Form) {
+        let mut client = self.client().await;
+        let form = reopen(&mut client, form).await;
+        (client, form)
     }
 
     /// Sends `req` from `client`, checks the answer against `expect` (and `baseline`, the same
@@ -226,6 +295,18 @@ impl Run {
     }
 }
 
+/// `form` as `client` gets it now, when it has hidden values (they may belong to the session).
+async fn reopen(client: &mut TestClient, form: &Form) -> Form {
+    if form.hidden.is_empty() {
+        return form.clone();
+    }
+    let res = client.get(&form.page).await;
+    parse_forms(&form.page, res.body())
+        .into_iter()
+        .find(|found| found.action == form.action)
+        .unwrap_or_else(|| form.clone())
+}
+
 /// `None` when `res` is what `expect` allows, else what is wrong with it.
 fn judge(res: &TestResponse, expect: Expect, baseline: Option<&TestResponse>) -> Option<String> {
     let status = res.status();
@@ -248,7 +329,7 @@ fn judge(res: &TestResponse, expect: Expect, baseline: Option<&TestResponse>) ->
             let baseline = baseline.expect("a cookie case has a baseline");
             let same = status == baseline.status()
                 && res.header(LOCATION.as_str()) == baseline.header(LOCATION.as_str())
-                && res.main() == baseline.main();
+                && mask_tokens(res.main()) == mask_tokens(baseline.main());
             (!same).then(|| {
                 format!(
                     "not treated as no cookie: {status} {:?} {:?}, without the cookie {} {:?} {:?}",
@@ -299,8 +380,9 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-/// The POST forms of an HTML page: their `action` and the `name` of their fields.
-pub fn parse_forms(html: &str) -> Vec<Form> {
+/// The POST forms of the HTML of `page`: their `action`, the `name` of their fields and the
+/// values of the hidden ones.
+pub fn parse_forms(page: &str, html: &str) -> Vec<Form> {
     let mut forms = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<form") {
@@ -312,6 +394,7 @@ pub fn parse_forms(html: &str) -> Vec<Form> {
         let post = attribute(tag, "method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
         if let (true, Some(action)) = (post, attribute(tag, "action")) {
             let mut fields = Vec::new();
+            let mut hidden = Vec::new();
             for element in ["<input", "<textarea", "<select"] {
                 let mut inner = body;
                 while let Some(at) = inner.find(element) {
@@ -320,11 +403,16 @@ pub fn parse_forms(html: &str) -> Vec<Form> {
                     if let Some(name) = attribute(tag, "name")
                         && !fields.contains(&name)
                     {
+                        if attribute(tag, "type").as_deref() == Some("hidden") {
+                            let value = attribute(tag, "value").unwrap_or_default();
+                            hidden.push((name.clone(), html_unescape(&value)));
+                        }
                         fields.push(name);
                     }
                 }
             }
-            forms.push(Form { action: action.split('?').next().unwrap_or("").to_string(), fields });
+            let action = action.split('?').next().unwrap_or("").to_string();
+            forms.push(Form { page: page.to_string(), action, fields, hidden });
         }
         rest = &rest[end.min(rest.len())..];
         if rest.starts_with("</form>") {
@@ -344,25 +432,62 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(tag[start..end].to_string())
 }
 
-/// A form body: every field set to `value`.
-fn form_body(fields: &[String], value: &str) -> String {
-    let pairs: Vec<String> = fields.iter().map(|field| format!("{field}={value}")).collect();
-    pairs.join("&")
+/// An attribute value as the browser reads it: tera escapes `&<>"'` and `/`.
+fn html_unescape(value: &str) -> String {
+    [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#x27;", "'"), ("&#39;", "'")]
+        .into_iter()
+        .chain([("&#x2F;", "/"), ("&#47;", "/"), ("&amp;", "&")])
+        .fold(value.to_string(), |text, (entity, char)| text.replace(entity, char))
 }
 
-fn post(action: &str, content_type: &str, body: impl Into<Vec<u8>>) -> TestRequest {
+/// A form value percent-encoded as a browser sends it.
+fn urlencode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// `text` with every run of 32 or more letters, digits, `-` and `_` (a random token: a CSRF
+/// token, a session id) replaced by `<token>`: two new visitors get different tokens, and the
+/// same page otherwise.
+fn mask_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if is_token_char(c) {
+            run.push(c);
+            continue;
+        }
+        out.push_str(if run.len() >= 32 { "<token>" } else { &run });
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// A POST from `client`, with the cookies it holds.
+fn post(
+    client: &TestClient,
+    action: &str,
+    content_type: &str,
+    body: impl Into<Vec<u8>>,
+) -> TestRequest {
     let body: Vec<u8> = body.into();
-    TestRequest::post()
+    let req = TestRequest::post()
         .uri(action)
         .insert_header((CONTENT_TYPE, content_type.to_string()))
-        .set_payload(body)
+        .set_payload(body);
+    match client.cookie_header() {
+        header if header.is_empty() => req,
+        header => req.insert_header((COOKIE, header)),
+    }
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// Junk `Cookie` headers that name no cookie of any lesson, or name one without a usable value.
-pub async fn malformed_cookie_headers(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn malformed_cookie_headers(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     let mut headers: Vec<Vec<u8>> = [
         "=",
         ";;;",
@@ -402,8 +527,8 @@ pub async fn malformed_cookie_headers(lesson: &'static Lesson) {
 }
 
 /// An 8 KB value in each of the lesson's cookies: no browser sends one.
-pub async fn oversized_cookie(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn oversized_cookie(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     let big = "A".repeat(8 * 1024);
     const { assert!(8 * 1024 > MAX_COOKIE_BYTES) };
     let mut names: Vec<&str> = lesson.cookies.iter().map(|(name, _)| *name).collect();
@@ -418,8 +543,8 @@ pub async fn oversized_cookie(lesson: &'static Lesson) {
 
 /// Signed and encrypted cookies whose value is not base64, is too short to hold a signature,
 /// or percent-decodes to bytes that are not UTF-8; and non-UTF-8 bytes in any cookie.
-pub async fn undecodable_cookies(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn undecodable_cookies(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     let protected = run.cookies(&[CookieKind::Signed, CookieKind::Private]);
     let mut headers: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, _) in &protected {
@@ -450,8 +575,8 @@ pub async fn undecodable_cookies(lesson: &'static Lesson) {
 }
 
 /// Believable values, signed or encrypted with a key that is not the server's.
-pub async fn foreign_key_cookies(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn foreign_key_cookies(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     let protected = run.cookies(&[CookieKind::Signed, CookieKind::Private]);
     if protected.is_empty() {
         // Nothing is signed in this lesson: a plain cookie has no key to be wrong about.
@@ -486,19 +611,19 @@ pub async fn foreign_key_cookies(lesson: &'static Lesson) {
 }
 
 /// Every form posted with no fields at all.
-pub async fn missing_fields(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn missing_fields(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     for form in run.forms().await {
-        let mut client = run.client().await;
+        let (mut client, _) = run.visit(&form).await;
         let label = format!("POST {} with no fields", form.action);
-        run.case(&label, &mut client, post(&form.action, FORM, ""), Expect::Handled, None).await;
+        let req = post(&client, &form.action, FORM, "");
+        run.case(&label, &mut client, req, Expect::Handled, None).await;
         // And each field left out in turn, the others filled in.
         for left_out in &form.fields {
-            let others: Vec<String> =
-                form.fields.iter().filter(|f| *f != left_out).cloned().collect();
-            let mut client = run.client().await;
+            let (mut client, form) = run.visit(&form).await;
             let label = format!("POST {} without {left_out}", form.action);
-            let req = post(&form.action, FORM, form_body(&others, "x"));
+            let req =
+                post(&client, &form.action, FORM, form.body_of(&form.fields_but(left_out), "x"));
             run.case(&label, &mut client, req, Expect::Handled, None).await;
         }
     }
@@ -506,14 +631,14 @@ pub async fn missing_fields(lesson: &'static Lesson) {
 }
 
 /// Every field of every form sent twice: `a=x&a=y`.
-pub async fn duplicated_fields(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn duplicated_fields(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     for form in run.forms().await.into_iter().filter(|f| !f.fields.is_empty()) {
         for field in &form.fields {
-            let body = format!("{}&{field}=y", form_body(&form.fields, "x"));
-            let mut client = run.client().await;
+            let (mut client, form) = run.visit(&form).await;
+            let body = format!("{}&{field}=y", form.body("x"));
             let label = format!("POST {} with {field} twice", form.action);
-            let req = post(&form.action, FORM, body);
+            let req = post(&client, &form.action, FORM, body);
             run.case(&label, &mut client, req, Expect::Status(400), None).await;
         }
     }
@@ -521,43 +646,42 @@ pub async fn duplicated_fields(lesson: &'static Lesson) {
 }
 
 /// A 1 MB value in a field of every form (and in a form that has none).
-pub async fn oversized_field(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn oversized_field(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     let big = "x".repeat(1024 * 1024);
     assert!(big.len() > MAX_FORM_BYTES);
     for form in run.forms().await {
+        let (mut client, form) = run.visit(&form).await;
         let field = form.fields.first().cloned().unwrap_or_else(|| "field".to_string());
-        let mut client = run.client().await;
         let label = format!("POST {} with a 1 MB {field}", form.action);
-        let req = post(&form.action, FORM, format!("{field}={big}"));
+        let req = post(&client, &form.action, FORM, format!("{}&{field}={big}", form.body("x")));
         run.case(&label, &mut client, req, Expect::Status(413), None).await;
     }
     run.finish("a 1 MB form field");
 }
 
 /// `%FF%FE` (not UTF-8) in each field of every form, as a value and as a name.
-pub async fn non_utf8_fields(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn non_utf8_fields(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     for form in run.forms().await {
-        let mut bodies: Vec<(String, String)> = form
-            .fields
-            .iter()
-            .map(|field| {
-                let others: Vec<String> =
-                    form.fields.iter().filter(|f| *f != field).cloned().collect();
-                let mut body = form_body(&others, "x");
-                body.push_str(&format!(
-                    "{}{field}=%FF%FEname%C3%28",
-                    if body.is_empty() { "" } else { "&" }
-                ));
-                (format!("{field}=%FF%FE…"), body)
-            })
-            .collect();
-        bodies.push(("a field name %FF%FE".to_string(), "%FF%FE=x".to_string()));
-        for (what, body) in bodies {
-            let mut client = run.client().await;
+        let mut cases: Vec<Option<String>> = form.fields.iter().cloned().map(Some).collect();
+        cases.push(None);
+        for bad in cases {
+            let (mut client, form) = run.visit(&form).await;
+            let (what, body) = match &bad {
+                Some(field) => {
+                    let mut body = form.body_of(&form.fields_but(field), "x");
+                    let sep = if body.is_empty() { "" } else { "&" };
+                    body.push_str(&format!("{sep}{field}=%FF%FEname%C3%28"));
+                    (format!("{field}=%FF%FE…"), body)
+                }
+                None => {
+                    let sep = if form.fields.is_empty() { "" } else { "&" };
+                    ("a field name %FF%FE".to_string(), format!("{}{sep}%FF%FE=x", form.body("x")))
+                }
+            };
             let label = format!("POST {} with {what}", form.action);
-            let req = post(&form.action, FORM, body);
+            let req = post(&client, &form.action, FORM, body);
             run.case(&label, &mut client, req, Expect::Status(400), None).await;
         }
     }
@@ -573,23 +697,24 @@ pub async fn non_utf8_fields(lesson: &'static Lesson) {
 }
 
 /// Every form posted as JSON, plain text and multipart instead of an HTML form.
-pub async fn wrong_content_type(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn wrong_content_type(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     for form in run.forms().await {
         let json = format!(
             "{{{}}}",
             form.fields.iter().map(|f| format!("\"{f}\":\"x\"")).collect::<Vec<_>>().join(",")
         );
         let multipart = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nx\r\n--b--\r\n";
+        let (_, filled) = run.visit(&form).await;
         for (content_type, body) in [
             ("application/json", json.clone()),
-            ("text/plain", form_body(&form.fields, "x")),
+            ("text/plain", filled.body("x")),
             ("multipart/form-data; boundary=b", multipart.to_string()),
-            ("application/x-www-form-urlencodedX", form_body(&form.fields, "x")),
+            ("application/x-www-form-urlencodedX", filled.body("x")),
         ] {
-            let mut client = run.client().await;
+            let (mut client, _) = run.visit(&form).await;
             let label = format!("POST {} as {content_type}", form.action);
-            let req = post(&form.action, content_type, body);
+            let req = post(&client, &form.action, content_type, body);
             run.case(&label, &mut client, req, Expect::Status(415), None).await;
         }
     }
@@ -599,15 +724,16 @@ pub async fn wrong_content_type(lesson: &'static Lesson) {
 /// One visitor posts every form again and again with long values (under the form limit), as a
 /// student filling the session would. Whatever the lesson keeps, no answer may set a cookie the
 /// browser would drop (over 4096 bytes), and a refusal must be a clear page.
-pub async fn session_overflow(lesson: &'static Lesson) {
-    let mut run = Run::new(lesson);
+pub async fn session_overflow(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
     let forms: Vec<Form> = run.forms().await.into_iter().filter(|f| !f.fields.is_empty()).collect();
     for form in &forms {
-        let mut client = run.client().await;
+        let (mut client, mut form) = run.visit(form).await;
         for round in 0..8 {
             let value = format!("{round}{}", "v".repeat(1500));
             let label = format!("POST {} with 1.5 KB fields, round {round}", form.action);
-            let req = post(&form.action, FORM, form_body(&form.fields, &value));
+            form = reopen(&mut client, &form).await;
+            let req = post(&client, &form.action, FORM, form.body(&value));
             let Some(res) = run.case(&label, &mut client, req, Expect::Handled, None).await else {
                 continue;
             };
@@ -652,15 +778,45 @@ mod tests {
             </label><input type="checkbox" name="remember"><textarea name="note"></textarea>
             <input type="submit"></form>"#;
         assert_eq!(
-            parse_forms(html),
+            parse_forms("/session", html),
             vec![
-                Form { action: "/session/remove".into(), fields: vec!["key".into()] },
                 Form {
+                    page: "/session".into(),
+                    action: "/session/remove".into(),
+                    fields: vec!["key".into()],
+                    hidden: vec![("key".into(), "a".into())],
+                },
+                Form {
+                    page: "/session".into(),
                     action: "/login".into(),
-                    fields: vec!["nm".into(), "remember".into(), "note".into()]
+                    fields: vec!["nm".into(), "remember".into(), "note".into()],
+                    hidden: vec![],
                 },
             ]
         );
+    }
+
+    #[test]
+    fn hidden_values_are_sent_as_the_page_gave_them() {
+        let html = r#"<form method="post" action="/woof"><input type="hidden" name="csrf_token"
+            value="abc"><input type="hidden" name="next" value="&#x2F;a?b=1&amp;c=&quot;">
+            <textarea name="body"></textarea></form>"#;
+        let form = parse_forms("/", html).remove(0);
+        assert_eq!(form.body("x"), "csrf_token=abc&next=%2Fa%3Fb%3D1%26c%3D%22&body=x");
+        assert_eq!(
+            form.body_of(&form.fields_but("csrf_token"), "y"),
+            "next=%2Fa%3Fb%3D1%26c%3D%22&body=y"
+        );
+    }
+
+    #[test]
+    fn random_tokens_are_masked_and_short_words_kept() {
+        let token = "P1G1c1ELq3b01DHm1wcMhxnDonZxKVcqWbdkPdWwaTtmrRqUZyWRK5H7eLmTjt63";
+        assert_eq!(
+            mask_tokens(&format!("<p>{token}</p> value=\"{token}\"")),
+            "<p><token></p> value=\"<token>\""
+        );
+        assert_eq!(mask_tokens("Log in as user1"), "Log in as user1");
     }
 
     #[test]
