@@ -91,7 +91,12 @@ async fn a_change_deletes_every_other_session_row_of_that_user_and_keeps_this_on
     assert!(flashes(&page).contains("Ended 2 other sessions."), "{}", page.body());
     let page = here.get("/sessions").await;
     assert_eq!(page.main().matches("this session").count(), 1, "{}", page.main());
-    assert_eq!(page.main().matches("<tr>").count(), 2, "a header and this session:\n{}", page.main());
+    assert_eq!(
+        page.main().matches("<tr>").count(),
+        2,
+        "a header and this session:\n{}",
+        page.main()
+    );
 
     for other in [&mut laptop, &mut phone] {
         other.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
