@@ -8,7 +8,7 @@
 // The end of `change_password` is `todo!()`, so the compiler would warn about what it leaves
 // unused: this line keeps the starter free of warnings. The solution does not need it; delete
 // it when you are done.
-#![allow(dead_code, unused_imports, unused_variables, unreachable_code)]
+#![allow(dead_code, unused_imports, unused_variables)]
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
