@@ -18,7 +18,7 @@ pub type Db = SqlitePool;
 // ANCHOR: migrations
 /// The migrations, in order: (version, description, SQL). `include_str!` puts the SQL in the
 /// binary, so it runs from any folder, and a changed file rebuilds the lesson.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "users", include_str!("../migrations/0001_users.sql")),
     (2, "demo user", include_str!("../migrations/0002_demo_user.sql")),
 ];

@@ -523,7 +523,9 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
         .assert_contains("2 registered");
     let versions: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
-    assert_eq!(versions, [1, 2, 3, 4]);
+    // Each migration once; an exercise that adds one to the lesson's list runs this test too.
+    let expected: Vec<i64> = db::MIGRATIONS.iter().map(|(version, ..)| *version).collect();
+    assert_eq!(versions, expected);
     db.close().await;
 }
 

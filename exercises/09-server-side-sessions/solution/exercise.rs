@@ -1,0 +1,114 @@
+//! Exercise 09: changing the password, with sessions on the server. The reference solution:
+//! `just solution 09` shows how it differs from your src/exercise.rs.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use shared::{Site, error_page, redirect, render_status};
+
+use crate::db::Db;
+use crate::flash::{Category, flash};
+use crate::store::{self, Store};
+use crate::{CurrentUser, database_page, login, page_context, users};
+
+// ANCHOR: update
+/// Flask-SQLAlchemy: `user.password_hash = ...`, `db.session.commit()`. (Exercise 08's.)
+pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+// ANCHOR_END: update
+
+/// The change-password form's fields; a missing one is a message, not a failed request.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: Option<String>,
+    new_password: Option<String>,
+}
+
+/// The settings page again, with why the form was refused, and 422.
+fn refuse(req: &HttpRequest, session: &Session, user: &CurrentUser, message: &str) -> HttpResponse {
+    let mut context = page_context(session, user);
+    context.insert("error", message);
+    render_status(req, StatusCode::UNPROCESSABLE_ENTITY, "settings.html", context)
+}
+
+/// What the success message starts with.
+pub const CHANGED: &str = "Your password has been changed.";
+
+/// What a wrong current password gets.
+pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
+
+// ANCHOR: change_password
+/// `POST /settings/password`, behind `fresh_login_required`: checks the current password and
+/// the new one, stores the new hash, deletes every other session row of the user, and signs
+/// this session in again with the new id (which outdates every remember cookie written before).
+pub async fn change_password(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    site: Site,
+    store: web::Data<Store>,
+    db: web::Data<Db>,
+    form: web::Form<PasswordForm>,
+) -> HttpResponse {
+    let Some(me) = user.view().user.cloned() else {
+        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to change your password.");
+    };
+    let PasswordForm { current_password, new_password } = form.into_inner();
+    let (current, new) = (current_password.unwrap_or_default(), new_password.unwrap_or_default());
+    // The rules a registration applies; the name and the address are the user's own, which
+    // passed them when they registered.
+    if let Err(message) = users::validate(&me.username, &me.email, &new) {
+        return refuse(&req, &session, &user, message);
+    }
+    // Both slow on purpose: off the async worker, in one trip.
+    let checked = web::block(move || {
+        let me = users::check_password(Some(me), &current)?;
+        Some(users::hash_password(&new).map(|hash| (me, hash)))
+    })
+    .await;
+    let (me, hash) = match checked {
+        Ok(Some(Ok(done))) => done,
+        Ok(None) => return refuse(&req, &session, &user, WRONG_PASSWORD),
+        Ok(Some(Err(error))) => {
+            return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+        }
+        Err(error) => return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string()),
+    };
+    if let Err(error) = set_password_hash(&db, me.id, &hash).await {
+        return database_page(&req, error);
+    }
+    // The other sessions are rows: delete them, all but this one. (With Redis there is no
+    // owner to search by; the new fingerprint makes the loader refuse those sessions instead.)
+    let mut message = String::from(CHANGED);
+    if let Store::Sqlite(_) = store.get_ref() {
+        let Some(this_one) = store::current_id(&req, &site) else {
+            return error_page(&req, StatusCode::BAD_REQUEST, "This request has no session.");
+        };
+        let ended = match store::end_others(&db, me.id, &this_one).await {
+            Ok(ended) => ended,
+            Err(error) => return database_page(&req, error),
+        };
+        message += &match ended {
+            1 => " Ended 1 other session.".to_string(),
+            n => format!(" Ended {n} other sessions."),
+        };
+    }
+    // This session gets the new id, in a new row as at every login (the old row is deleted),
+    // and a remember cookie, if this browser had one, the new id too.
+    let me = users::User { password_hash: hash, ..me };
+    let remember = req.cookie(login::REMEMBER_COOKIE).is_some();
+    let stored = login::login_user(&req, &session, &me, remember)
+        .and_then(|()| flash(&session, Category::Success, message));
+    if let Err(error) = stored {
+        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
+    }
+    redirect("/settings")
+}
+// ANCHOR_END: change_password

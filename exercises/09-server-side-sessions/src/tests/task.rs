@@ -1,0 +1,176 @@
+//! The task of exercise 09, as tests: changing the password ends the other sessions, for real.
+//! Run with: just exercise 09
+//!
+//! Each test has a fresh database in memory with `user1` / `mypassword`, and the SQLite
+//! session store: every session is a row of `sessions`.
+
+use actix_web::cookie::time::OffsetDateTime;
+use shared::testkit::{TestClient, TestResponse};
+use shared::{Clock, Config, Site};
+
+use crate::LESSON;
+use crate::db::{self, Db};
+use crate::store::{SqliteSessionStore, Store};
+
+const NEW: &str = "a much better one";
+
+fn start() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+}
+
+/// The exercise's site on `db`, with the SQLite session store, as `main` builds it.
+fn site(clock: &Clock, db: &Db) -> Site {
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
+    Site::with_clock(&LESSON, Config::for_tests(9), clock.clone())
+        .unwrap()
+        .with_data(db.clone())
+        .with_data(store)
+}
+
+/// A browser on `site` with `username` logged in (with "Remember me" if `remember`).
+async fn logged_in(site: &Site, username: &str, password: &str, remember: bool) -> TestClient {
+    let mut browser = TestClient::for_site(site.clone()).await;
+    let mut fields = vec![("username", username), ("password", password)];
+    if remember {
+        fields.push(("remember", "on"));
+    }
+    browser.post("/login", &fields).await.assert_redirect("/protected");
+    browser
+}
+
+async fn user1(site: &Site, remember: bool) -> TestClient {
+    logged_in(site, "user1", "mypassword", remember).await
+}
+
+async fn change(browser: &mut TestClient, current: &str, new: &str) -> TestResponse {
+    let fields = [("current_password", current), ("new_password", new)];
+    browser.post("/settings/password", &fields).await
+}
+
+/// The flash area of a page (the base layout puts it above `<main>`), or `""`.
+fn flashes(res: &TestResponse) -> &str {
+    let body = res.body();
+    let Some(start) = body.find(r#"<ul class="flashes">"#) else { return "" };
+    let end = body[start..].find("</ul>").map_or(body.len(), |end| start + end);
+    &body[start..end]
+}
+
+/// How many session rows `user_id` has.
+async fn rows_of(db: &Db, user_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// rex, registered and logged in: another user, whose sessions a change must not touch.
+async fn rex(site: &Site) -> TestClient {
+    let mut browser = TestClient::for_site(site.clone()).await;
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+    browser.post("/register", &fields).await.assert_redirect("/login");
+    browser.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
+    browser
+}
+
+#[actix_web::test]
+async fn a_change_deletes_every_other_session_row_of_that_user_and_keeps_this_one() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut here = user1(&site, false).await;
+    let mut laptop = user1(&site, false).await;
+    let mut phone = user1(&site, false).await;
+    let mut rex = rex(&site).await;
+    assert_eq!(rows_of(&db, 1).await, 3);
+
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+    assert_eq!(rows_of(&db, 1).await, 1, "only this browser's session is left");
+    let page = here.get("/settings").await;
+    assert!(flashes(&page).contains("Your password has been changed."), "{}", page.body());
+    assert!(flashes(&page).contains("Ended 2 other sessions."), "{}", page.body());
+    let page = here.get("/sessions").await;
+    assert_eq!(page.main().matches("this session").count(), 1, "{}", page.main());
+    assert_eq!(
+        page.main().matches("<tr>").count(),
+        2,
+        "a header and this session:\n{}",
+        page.main()
+    );
+
+    for other in [&mut laptop, &mut phone] {
+        other.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    }
+    rex.get("/protected").await.assert_contains("Logged in as rex");
+    here.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn the_message_counts_one_other_session_and_none() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut here = user1(&site, false).await;
+    let _laptop = user1(&site, false).await;
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+    let page = here.get("/settings").await;
+    assert!(flashes(&page).contains("Ended 1 other session."), "{}", page.body());
+    change(&mut here, NEW, "and another one").await.assert_redirect("/settings");
+    let page = here.get("/settings").await;
+    assert!(flashes(&page).contains("Ended 0 other sessions."), "{}", page.body());
+}
+
+#[actix_web::test]
+async fn a_remember_cookie_from_before_the_change_no_longer_restores_the_login() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut phone = user1(&site, true).await;
+    let mut here = user1(&site, true).await;
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+
+    // The phone's browser restarts: its session row is gone anyway, and its remember cookie
+    // names the old password's fingerprint.
+    phone.restart();
+    phone.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    assert_eq!(rows_of(&db, 1).await, 1, "no session row came back for user1");
+    // This browser's remember cookie was renewed with the change.
+    here.restart();
+    here.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn the_new_password_logs_in_and_the_old_one_does_not() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut here = user1(&site, false).await;
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+    let mut elsewhere = TestClient::for_site(site.clone()).await;
+    let old = [("username", "user1"), ("password", "mypassword")];
+    elsewhere.post("/login", &old).await.assert_redirect("/login");
+    logged_in(&site, "user1", NEW, false).await.get("/protected").await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn a_refused_change_deletes_no_session_and_the_next_right_one_does() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut here = user1(&site, false).await;
+    let mut laptop = user1(&site, false).await;
+    for (current, new, reason) in [
+        ("not my password", NEW, "Your current password is wrong."),
+        ("mypassword", "short", "A password needs at least 8 characters."),
+    ] {
+        change(&mut here, current, new).await.assert_status(422).assert_contains(reason);
+    }
+    here.post("/settings/password", &[]).await.assert_status(422);
+    assert_eq!(rows_of(&db, 1).await, 2);
+    laptop.get("/protected").await.assert_contains("Logged in as user1");
+
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+    assert_eq!(rows_of(&db, 1).await, 1);
+    laptop.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    here.get("/protected").await.assert_contains("Logged in as user1");
+}
