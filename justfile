@@ -64,8 +64,9 @@ e2e:
     cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
     cargo test --quiet -p e2e --test browser
 
-# A bounded load on loopback against lesson NN's release build: `just load 04` (04, 07).
+# A bounded load on loopback against lesson NN's release build: `just load 04` (04, 07, 09).
 # Every virtual user has its own cookie jar and username; fails on any error or cross-talk.
+# Lesson 09 gets a fresh temporary database (DATABASE_URL) and its SQLite session store.
 load lesson:
     @scripts/load "{{lesson}}"
 

@@ -23,13 +23,22 @@ use std::time::{Duration, Instant};
 
 use http::{Client, loopback};
 
+/// A form's fields.
+type Fields = Vec<(&'static str, String)>;
+
 /// A user's name and the sign-in form's fields for them.
-type SignIn = (String, Vec<(&'static str, String)>);
+type SignIn = (String, Fields);
+
+/// A registration form's path, and its fields for user `i`.
+type Register = (&'static str, fn(usize) -> Fields);
 
 /// How a lesson signs a user in, which page shows the signed-in user, and how it names them.
-/// Lessons 08-10 add one line each to [`RECIPES`].
 struct Recipe {
     lesson: &'static str,
+    /// Where each user first makes an account, when the lesson has a registration form (the
+    /// form's path and its fields for user `i`); `None`: its users exist already, or any name
+    /// signs in.
+    register: Option<Register>,
     /// The sign-in form's path.
     login: &'static str,
     /// The form's fields for user `i` (and that user's name).
@@ -49,6 +58,7 @@ const USERS_07: [(&str, &str); 3] =
 const RECIPES: &[Recipe] = &[
     Recipe {
         lesson: "04",
+        register: None,
         login: "/login",
         user: |i| {
             let name = format!("vu{i:02}");
@@ -60,6 +70,7 @@ const RECIPES: &[Recipe] = &[
     },
     Recipe {
         lesson: "07",
+        register: None,
         login: "/login",
         user: |i| {
             let (name, password) = USERS_07[i % USERS_07.len()];
@@ -69,8 +80,31 @@ const RECIPES: &[Recipe] = &[
         names: |name| format!("Logged in as {name}</h1>"),
         distinct_users: Some(USERS_07.len()),
     },
-    // TODO(09): { lesson: "09", login: ..., user: ..., page: ..., names: ... },
+    // Users are rows of a database now: each virtual user registers its own account (a fresh
+    // database per run: `scripts/load` gives the server a temporary DATABASE_URL), then signs
+    // in. The sessions are rows too (no REDIS_URL: the SQLite store), written at every request.
+    Recipe {
+        lesson: "09",
+        register: Some(("/register", |i| {
+            let name = format!("vu{i:02}");
+            let email = format!("{name}@load.example");
+            vec![("username", name), ("email", email), ("password", password_09(i))]
+        })),
+        login: "/login",
+        user: |i| {
+            let name = format!("vu{i:02}");
+            (name.clone(), vec![("username", name), ("password", password_09(i))])
+        },
+        page: "/protected",
+        names: |name| format!("Logged in as {name}</h1>"),
+        distinct_users: None,
+    },
 ];
+
+/// Lesson 09's virtual users' passwords: one each, long enough for its registration form.
+fn password_09(i: usize) -> String {
+    format!("load-password-{i:02}")
+}
 
 fn recipe(lesson: &str) -> Result<&'static Recipe, String> {
     let number = format!("{:02}", lesson.parse::<u8>().map_err(|_| format!("lesson {lesson}?"))?);
@@ -87,6 +121,18 @@ fn sign_in(
     i: usize,
 ) -> Result<(Client, String), String> {
     let mut client = Client::new(addr);
+    if let Some((path, fields)) = recipe.register {
+        let fields = fields(i);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = client.post_form(path, &fields).map_err(|e| format!("register: {e}"))?;
+        if res.status != 303 {
+            let body = res.text();
+            return Err(format!(
+                "registering user {i}: {} instead of a redirect: {body}",
+                res.status
+            ));
+        }
+    }
     let (name, fields) = (recipe.user)(i);
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let res = client.post_form(recipe.login, &fields).map_err(|e| format!("sign-in: {e}"))?;
