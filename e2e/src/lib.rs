@@ -133,10 +133,22 @@ impl Drop for Process {
     }
 }
 
-/// A lesson's binary, serving on a free loopback port with a fresh random key.
+/// A lesson's binary, serving on a free loopback port with a fresh random key and, for the
+/// lessons with a database (08 on), a fresh database: never the student's `data/` file.
 pub struct Server {
     _process: Process,
+    /// The folder of the server's database, removed when the server is dropped.
+    _database: Folder,
     pub url: String,
+}
+
+/// A folder removed, with what is in it, when dropped.
+struct Folder(PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
 impl Server {
@@ -153,10 +165,15 @@ impl Server {
         let out = File::create(&log).expect("a log file");
         let err = out.try_clone().expect("a log file");
         let key = random_key();
+        let database = Folder(scratch().join(unique("database")));
         let mut child = Command::new(&binary)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
             .env("SECRET_KEY", key)
+            // Lessons 01-07 ignore it. Without REDIS_URL, lesson 09 keeps its sessions in this
+            // SQLite file too: the store that can list and end a user's sessions.
+            .env("DATABASE_URL", format!("sqlite://{}", database.0.join("lesson.db").display()))
+            .env_remove("REDIS_URL")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -165,6 +182,7 @@ impl Server {
         wait_for_port(port, package, &mut child, &log);
         Server {
             _process: Process { child, group: false },
+            _database: database,
             url: format!("http://127.0.0.1:{port}"),
         }
     }
@@ -360,6 +378,17 @@ impl Browser {
             assert!(started.elapsed() < PATIENCE, "the page after {selector} did not load");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// How many elements match the CSS `selector` on the page.
+    pub async fn count(&self, selector: &str) -> usize {
+        let found = self.driver().find_all(By::Css(selector)).await;
+        found.unwrap_or_else(|e| panic!("cannot look for {selector}: {e}")).len()
+    }
+
+    /// The text of the first element matching the CSS `selector`.
+    pub async fn text_of(&self, selector: &str) -> String {
+        self.find(selector).await.text().await.unwrap_or_default()
     }
 
     async fn find(&self, selector: &str) -> WebElement {

@@ -5,8 +5,8 @@
 //! lesson's `Set-Cookie` says, sends it back, forgets it when it should, and keeps a permanent
 //! cookie on disk across a restart.
 //!
-//! Lessons 09/10 ("log out everywhere else" ends the session in a second profile) come with
-//! those lessons: one more test here, same harness.
+//! With server-side sessions (lesson 09), one more: "log out everywhere else" in one browser
+//! profile ends the session of another.
 
 use e2e::{Driver, Server, tools};
 
@@ -134,3 +134,58 @@ async fn lesson_07_login_required_next_logout_and_the_remember_me_cookie() {
     browser.quit().await;
 }
 // ANCHOR_END: lesson_07
+
+/// Logs in to lesson 09 as its demo user, `user1` / `mypassword`.
+async fn lesson_09_login(browser: &e2e::Browser, server: &Server) {
+    browser.goto(&server.at("/login")).await;
+    browser.fill("username", "user1").await;
+    browser.fill("password", "mypassword").await;
+    browser.submit("form[action='/login'] button").await;
+    assert_eq!(browser.path().await, "/protected");
+    assert_eq!(browser.text("status").await, "Logged in as user1");
+}
+
+// ANCHOR: lesson_09
+#[tokio::test]
+async fn lesson_09_log_out_everywhere_else_ends_the_session_in_another_browser_profile() {
+    let Some(tools) = tools() else { return };
+    // A fresh database and no REDIS_URL (see `Server::start`): the SQLite session store.
+    let server = Server::start("lesson-09-server-side-sessions");
+    let driver = Driver::start(&tools);
+    // Two browsers that share nothing: separate Chromium processes with separate profiles,
+    // as a laptop and a phone would be.
+    let (laptop_profile, phone_profile) = (driver.profile(), driver.profile());
+    let laptop = driver.open(&laptop_profile).await;
+    let phone = driver.open(&phone_profile).await;
+    lesson_09_login(&laptop, &server).await;
+    lesson_09_login(&phone, &server).await;
+    assert_ne!(
+        laptop.cookie("session").await.map(|c| c.value),
+        phone.cookie("session").await.map(|c| c.value),
+        "two sessions, one per profile"
+    );
+
+    // The laptop sees both sessions, marks its own, and ends the other one.
+    laptop.goto(&server.at("/sessions")).await;
+    assert_eq!(laptop.count("#sessions tr").await, 3, "a header and two sessions");
+    assert_eq!(laptop.count("#sessions .current").await, 1);
+    laptop.submit("#end-others").await;
+    assert_eq!(laptop.path().await, "/sessions");
+    assert_eq!(laptop.text_of(".flashes li").await, "Ended 1 other session.");
+    assert_eq!(laptop.count("#sessions tr").await, 2, "a header and this session");
+
+    // The phone still holds its cookie, but the session it names is gone from the server: its
+    // next page load is logged out.
+    assert!(phone.cookie("session").await.is_some(), "the phone's browser kept its cookie");
+    phone.goto(&server.at("/protected")).await;
+    assert_eq!(phone.path().await, "/login?next=%2Fprotected", "the phone is logged out");
+    phone.goto(&server.at("/")).await;
+    assert_eq!(phone.text("status").await, "You are not logged in!");
+
+    // The laptop stays signed in.
+    laptop.goto(&server.at("/protected")).await;
+    assert_eq!(laptop.text("status").await, "Logged in as user1");
+    laptop.quit().await;
+    phone.quit().await;
+}
+// ANCHOR_END: lesson_09
