@@ -1,5 +1,7 @@
 //! Pages: tera templates inside the base layout, with the cookie inspector on every page.
 
+use std::io::Write;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -21,10 +23,35 @@ pub struct Flash {
 pub(crate) fn load_templates(lesson: &Lesson) -> Result<Tera, String> {
     let mut tera = Tera::new();
     // Autoescape stays on (the default for `.html`): `{{ name }}` can never inject HTML.
+    tera.set_escape_fn(escape_html);
     let shared = [("base.html", BASE), ("error.html", ERROR)];
     tera.add_raw_templates(shared.iter().chain(lesson.templates.iter()).copied())
         .map_err(|error| format!("a template of {} does not compile: {error}", lesson.package()))?;
     Ok(tera)
+}
+
+/// Autoescaping: the same bytes out as tera's own `escape_html` (`&`, `<`, `>`, `"` and `'`
+/// become entities), written a run at a time. Tera's writes every byte with its own call through
+/// `dyn Write`, which made escaping the largest single cost of a page: the cookie inspector
+/// shows long encrypted cookie values, twice. Measured with callgrind on lesson 07's
+/// `/protected`: about 30 000 instructions of a page's 150 000 went to escaping.
+fn escape_html(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut written = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[written..at])?;
+        out.write_all(entity)?;
+        written = at + 1;
+    }
+    out.write_all(&bytes[written..])
 }
 
 #[derive(Serialize)]
@@ -101,4 +128,43 @@ pub fn error_page(req: &HttpRequest, status: StatusCode, message: &str) -> HttpR
     context.insert("reason", status.canonical_reason().unwrap_or("Error"));
     context.insert("message", message);
     render_status(req, status, "error.html", context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_gives_the_same_bytes_as_teras_own() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        let samples = [
+            "",
+            "alice",
+            "<script>alert('x')</script>",
+            "&&&",
+            "\"quoted\" & 'single'",
+            "a<b>c&d\"e'f",
+            "Caf\u{e9} \u{1f36a} <\u{e9}>",
+            "<",
+            "x&",
+            every_ascii.as_str(),
+        ];
+        for sample in samples {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            escape_html(sample, &mut ours).unwrap();
+            tera::escape_html(sample, &mut teras).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(teras).unwrap());
+        }
+    }
+
+    #[test]
+    fn templates_use_it_and_autoescape_stays_on() {
+        let mut tera = Tera::new();
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_template("page.html", "<p>{{ name }}</p>").unwrap();
+        let mut context = Context::new();
+        context.insert("name", "<b>O'Neil & \"Sons\"</b>");
+        let html = tera.render("page.html", &context).unwrap();
+        assert_eq!(html, "<p>&lt;b&gt;O&#39;Neil &amp; &quot;Sons&quot;&lt;/b&gt;</p>");
+    }
 }
