@@ -125,10 +125,11 @@ fn sign_in(
         let fields = fields(i);
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let res = client.post_form(path, &fields).map_err(|e| format!("register: {e}"))?;
-        if res.status != 303 {
-            let body = res.text();
+        // 409: registered by an earlier run against the same server; signing in still works.
+        if res.status != 303 && res.status != 409 {
+            let page = gist(&res.text());
             return Err(format!(
-                "registering user {i}: {} instead of a redirect: {body}",
+                "registering user {i}: {} instead of a redirect: {page}",
                 res.status
             ));
         }
@@ -140,10 +141,32 @@ fn sign_in(
         return Err(format!(
             "sign-in of {name}: {} instead of a redirect: {}",
             res.status,
-            res.text()
+            gist(&res.text())
         ));
     }
     Ok((client, name))
+}
+
+/// What a page says, for an error message: the text of its `<main>` without the tags, cut short.
+fn gist(page: &str) -> String {
+    let main = page.split_once("<main>").map_or(page, |(_, rest)| rest);
+    let main = main.split_once("</main>").map_or(main, |(inside, _)| inside);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in main.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let text = words.join(" ");
+    match text.char_indices().nth(200) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text,
+    }
 }
 
 fn run(lesson: &str, url: &str, users: usize, seconds: u64) -> Result<(), String> {
