@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::future::{Future, Ready, ready};
+use std::io::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -183,7 +184,11 @@ async fn log_request(
     let res = next.call(req).await?;
     if let Some(line) = line {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        eprintln!("{line} -> {} ({ms:.1} ms)", res.status().as_u16());
+        // One write for the whole line. Standard error is unbuffered, and `eprintln!` with
+        // several arguments makes one system call per piece: seven per request (`strace -c`),
+        // which took lesson 07's kernel time per page from 6 to 13 microseconds.
+        let line = format!("{line} -> {} ({ms:.1} ms)\n", res.status().as_u16());
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
     Ok(res)
 }
