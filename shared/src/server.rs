@@ -30,6 +30,8 @@ struct Inner {
     lesson: &'static Lesson,
     config: Config,
     tera: tera::Tera,
+    /// What the base layout shows the same way on every page, ready for the templates.
+    layout: web_pages::Layout,
     clock: Clock,
     log_requests: bool,
     /// What [`Site::state`] made, one value per type.
@@ -61,8 +63,10 @@ impl Site {
         log_requests: bool,
     ) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
+        let layout = web_pages::Layout::of(lesson);
         let state = Arc::default();
-        let inner = Inner { lesson, config, tera, clock, log_requests, state, data: Vec::new() };
+        let data = Vec::new();
+        let inner = Inner { lesson, config, tera, layout, clock, log_requests, state, data };
         Ok(Site { inner: Arc::new(inner) })
     }
 
@@ -119,6 +123,10 @@ impl Site {
 
     pub(crate) fn tera(&self) -> &tera::Tera {
         &self.inner.tera
+    }
+
+    pub(crate) fn layout(&self) -> &web_pages::Layout {
+        &self.inner.layout
     }
 
     /// The app as `run` serves it and the test kit drives it.

@@ -5,7 +5,7 @@ use std::io::Write;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 
 use crate::{Lesson, Site, inspector};
 
@@ -54,6 +54,47 @@ fn escape_html(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(&bytes[written..])
 }
 
+/// The parts of the base layout that are the same on every page of a lesson: its number and
+/// title, and the navigation bar (one version per page it links to, with that link marked as
+/// the current one). Made into template values once, at start-up, instead of on every request:
+/// a tera value is shared, not copied, so a page only takes a reference to it.
+#[derive(Clone)]
+pub(crate) struct Layout {
+    lesson: Value,
+    /// The navigation bar as seen from each linked path.
+    nav: Vec<(&'static str, Value)>,
+    /// ...and from any other page: no link is the current one.
+    nav_elsewhere: Value,
+}
+
+impl Layout {
+    pub(crate) fn of(lesson: &Lesson) -> Layout {
+        let view = LessonView {
+            number: format!("{:02}", lesson.number),
+            title: lesson.title,
+            package: lesson.package(),
+        };
+        let nav_from = |here: Option<&str>| {
+            let items: Vec<NavItem> = lesson
+                .nav
+                .iter()
+                .map(|&(path, label)| NavItem { path, label, current: here == Some(path) })
+                .collect();
+            Value::from_serializable(&items)
+        };
+        Layout {
+            lesson: Value::from_serializable(&view),
+            nav: lesson.nav.iter().map(|&(path, _)| (path, nav_from(Some(path)))).collect(),
+            nav_elsewhere: nav_from(None),
+        }
+    }
+
+    fn nav(&self, path: &str) -> Value {
+        let found = self.nav.iter().find(|(linked, _)| *linked == path);
+        found.map_or(&self.nav_elsewhere, |(_, nav)| nav).clone()
+    }
+}
+
 #[derive(Serialize)]
 struct LessonView {
     number: String,
@@ -85,20 +126,8 @@ pub fn render_status(
         return HttpResponse::InternalServerError().body("shared::Site is missing from the app");
     };
     let lesson = site.lesson();
-    context.insert(
-        "lesson",
-        &LessonView {
-            number: format!("{:02}", lesson.number),
-            title: lesson.title,
-            package: lesson.package(),
-        },
-    );
-    let nav: Vec<NavItem> = lesson
-        .nav
-        .iter()
-        .map(|&(path, label)| NavItem { path, label, current: req.path() == path })
-        .collect();
-    context.insert("nav", &nav);
+    context.insert_value("lesson", site.layout().lesson.clone());
+    context.insert_value("nav", site.layout().nav(req.path()));
     context.insert("inspector", &inspector::inspect(req, lesson.cookies, site.config().key()));
     if !context.contains_key("flashes") {
         context.insert("flashes", &Vec::<Flash>::new());
@@ -155,6 +184,33 @@ mod tests {
             tera::escape_html(sample, &mut teras).unwrap();
             assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(teras).unwrap());
         }
+    }
+
+    #[test]
+    fn the_navigation_marks_the_page_it_is_on_and_nothing_elsewhere() {
+        static LESSON: Lesson = Lesson {
+            number: 99,
+            slug: "nav",
+            title: "Navigation",
+            nav: &[("/", "Home"), ("/login", "Log in")],
+            templates: &[],
+            cookies: &[],
+            app: |_, _| {},
+        };
+        let layout = Layout::of(&LESSON);
+        let mut tera = Tera::new();
+        let nav = "{% for i in nav %}{{ i.label }}{% if i.current %}*{% endif %} {% endfor %}";
+        tera.add_raw_template("nav.html", nav).unwrap();
+        tera.add_raw_template("lesson.html", "{{ lesson.number }} {{ lesson.package }}").unwrap();
+        let render = |name: &str, key: &str, value: Value| {
+            let mut context = Context::new();
+            context.insert_value(key.to_string(), value);
+            tera.render(name, &context).unwrap()
+        };
+        assert_eq!(render("nav.html", "nav", layout.nav("/")), "Home* Log in ");
+        assert_eq!(render("nav.html", "nav", layout.nav("/login")), "Home Log in* ");
+        assert_eq!(render("nav.html", "nav", layout.nav("/elsewhere")), "Home Log in ");
+        assert_eq!(render("lesson.html", "lesson", layout.lesson.clone()), "99 lesson-99-nav");
     }
 
     #[test]
