@@ -352,3 +352,25 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_quotes_the_pages_text_not_its_html() {
+        let page = "<html><head><style>body{}</style></head><body><nav>Home</nav><main>\n<h1>Register</h1>\n<p class=\"error\">That username is taken.</p></main></body></html>";
+        assert_eq!(gist(page), "Register That username is taken.");
+        let long = format!("<main>{}</main>", "word ".repeat(100));
+        assert!(gist(&long).ends_with("..."));
+        assert_eq!(gist(&long).chars().count(), 203);
+    }
+
+    #[test]
+    fn every_recipe_names_a_distinct_user_per_virtual_user() {
+        for recipe in RECIPES {
+            let names: Vec<String> = (0..3).map(|i| (recipe.user)(i).0).collect();
+            assert!(names[0] != names[1] && names[1] != names[2], "lesson {}", recipe.lesson);
+        }
+    }
+}
