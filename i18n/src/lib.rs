@@ -1,0 +1,468 @@
+//! The book's translation tooling: the English book's messages (a POT made by mdbook-xgettext)
+//! against a language's catalogue (`docs/po/id.po`). `just i18n-update`, `just i18n-status` and
+//! the drift check in `just test` are built on these functions; `src/main.rs` is the command line.
+
+pub mod po;
+
+use po::{Catalog, Entry};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The languages the book is offered in besides English.
+pub const LANGUAGE: &str = "id";
+
+/// What failed, said for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The checkout this crate is part of.
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// `docs/po/LANG.po`
+pub fn catalog_path(root: &Path, language: &str) -> PathBuf {
+    root.join("docs").join("po").join(format!("{language}.po"))
+}
+
+/// The renderer settings for the POT. Granularity 0: references name the page without a line
+/// number (an included file's lines would not match the page's anyway), so editing a page does
+/// not rewrite every reference below the edit. They never change a msgid.
+pub const XGETTEXT_OUTPUT: &str = r#"{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}"#;
+
+/// Extracts the English book's messages: `mdbook build` with only the mdbook-xgettext renderer,
+/// after the `links` preprocessor, so `{{#include}}`d text is extracted as the reader sees it.
+pub fn generate_pot(root: &Path) -> Result<Catalog> {
+    let out = root.join("target").join("i18n").join("pot");
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(root.join("docs"))
+        .arg("--dest-dir")
+        .arg(&out)
+        .env("MDBOOK_OUTPUT", XGETTEXT_OUTPUT)
+        .env_remove("MDBOOK_BOOK__LANGUAGE")
+        .output()
+        .map_err(|e| {
+            Error(format!(
+                "cannot run mdbook ({e}): install it and mdbook-i18n-helpers (see README, Translations)"
+            ))
+        })?;
+    let log = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() || log.contains("ERROR") || log.contains("WARN") {
+        return Err(Error(format!("extracting the messages with mdbook-xgettext failed:\n{log}")));
+    }
+    read_catalog(&out.join("messages.pot"))
+}
+
+pub fn read_catalog(path: &Path) -> Result<Catalog> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
+    po::parse(&text).map_err(|e| Error(format!("{}: {e}", path.display())))
+}
+
+pub fn write_catalog(path: &Path, catalog: &Catalog) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(path, po::write(catalog))
+        .map_err(|e| Error(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The header of a new catalogue for `language` (Indonesian has a single plural form).
+pub fn new_header(language: &str) -> Entry {
+    let mut catalog = Catalog::default();
+    catalog.header.translator_comments =
+        vec![format!("The book in `{language}`: see README.md, Translations, before editing.")];
+    for (name, value) in [
+        ("Project-Id-Version", "session-lessons"),
+        ("Language", language),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("Plural-Forms", "nplurals=1; plural=0;"),
+    ] {
+        catalog.set_header_field(name, value);
+    }
+    catalog.header
+}
+
+/// What an update did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MergeSummary {
+    /// Messages whose English text is unchanged (translated or not).
+    pub kept: usize,
+    /// New English text with a translation of similar old text: marked fuzzy, to be checked.
+    pub fuzzy: usize,
+    /// New English text without a translation.
+    pub new: usize,
+    /// Translations whose English text is gone: kept as obsolete (`#~`) until `prune`.
+    pub obsolete: usize,
+}
+
+/// How alike two texts are, from 0 to 1: the share of words they have in common.
+fn similarity(a: &str, b: &str) -> f64 {
+    let mut counts: HashMap<&str, i64> = HashMap::new();
+    let (mut na, mut nb) = (0usize, 0usize);
+    for word in a.split_whitespace() {
+        *counts.entry(word).or_default() += 1;
+        na += 1;
+    }
+    let mut common = 0usize;
+    for word in b.split_whitespace() {
+        nb += 1;
+        if let Some(count) = counts.get_mut(word)
+            && *count > 0
+        {
+            *count -= 1;
+            common += 1;
+        }
+    }
+    if na + nb == 0 { 1.0 } else { 2.0 * common as f64 / (na + nb) as f64 }
+}
+
+/// Below this similarity an old translation is not offered for changed English text.
+const FUZZY_THRESHOLD: f64 = 0.6;
+
+/// Brings a catalogue up to date with the English messages, like `msgmerge`: unchanged messages
+/// keep their translation; changed ones get the translation of the most similar old message,
+/// marked fuzzy (with the old English as `#|`); new ones are untranslated; translations whose
+/// English is gone become obsolete. References and extracted comments come from the POT.
+pub fn merge(old: &Catalog, pot: &Catalog, language: &str) -> (Catalog, MergeSummary) {
+    let mut summary = MergeSummary::default();
+    let mut index: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    for (i, entry) in old.entries.iter().enumerate() {
+        index.entry(entry.key()).or_insert(i);
+    }
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(pot.entries.len());
+    let mut unmatched: Vec<usize> = Vec::new();
+    for template in pot.entries.iter().filter(|e| !e.obsolete) {
+        let mut entry = template.clone();
+        entry.msgstr = vec![String::new(); template.msgstr.len().max(1)];
+        entry.previous_msgid = None;
+        entry.set_fuzzy(false);
+        if let Some(&i) = index.get(&template.key()) {
+            let previous = &old.entries[i];
+            used.insert(i);
+            entry.msgstr = previous.msgstr.clone();
+            entry.translator_comments = previous.translator_comments.clone();
+            if previous.is_fuzzy() {
+                entry.set_fuzzy(true);
+                entry.previous_msgid = previous.previous_msgid.clone();
+            }
+            summary.kept += 1;
+        } else {
+            unmatched.push(entries.len());
+        }
+        entries.push(entry);
+    }
+    // Changed English text: the most alike old translation that no current message uses,
+    // preferring one from the same page.
+    let candidates: Vec<usize> = (0..old.entries.len())
+        .filter(|i| !used.contains(i) && old.entries[*i].has_translation())
+        .collect();
+    for &at in &unmatched {
+        let entry = &entries[at];
+        let pages = entry.pages();
+        let best = candidates
+            .iter()
+            .map(|&i| {
+                let candidate = &old.entries[i];
+                let same_page = candidate.pages().iter().any(|p| pages.contains(p));
+                let score =
+                    similarity(&candidate.msgid, &entry.msgid) + if same_page { 0.05 } else { 0.0 };
+                (i, score)
+            })
+            .filter(|&(_, score)| score >= FUZZY_THRESHOLD)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let entry = &mut entries[at];
+        match best {
+            Some((i, _)) => {
+                let previous = &old.entries[i];
+                entry.msgstr = previous.msgstr.clone();
+                entry.translator_comments = previous.translator_comments.clone();
+                entry.set_fuzzy(true);
+                entry.previous_msgid = Some(previous.msgid.clone());
+                used.insert(i);
+                summary.fuzzy += 1;
+            }
+            None => summary.new += 1,
+        }
+    }
+    for (i, previous) in old.entries.iter().enumerate() {
+        if !used.contains(&i) && previous.has_translation() {
+            let mut gone = previous.clone();
+            gone.obsolete = true;
+            gone.previous_msgid = None;
+            entries.push(gone);
+            summary.obsolete += 1;
+        }
+    }
+    let header = if old.header.msgstr.iter().any(|s| !s.is_empty()) {
+        old.header.clone()
+    } else {
+        new_header(language)
+    };
+    (Catalog { header, entries }, summary)
+}
+
+/// Drops the obsolete entries; returns how many.
+pub fn prune(catalog: &mut Catalog) -> usize {
+    let before = catalog.entries.len();
+    catalog.entries.retain(|e| !e.obsolete);
+    before - catalog.entries.len()
+}
+
+/// One page's progress.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PageStatus {
+    pub page: String,
+    pub translated: usize,
+    pub fuzzy: usize,
+    pub untranslated: usize,
+}
+
+/// Per page, in the book's order: translated, fuzzy and untranslated messages. A message used on
+/// several pages counts on each.
+pub fn status(catalog: &Catalog) -> Vec<PageStatus> {
+    let mut pages: Vec<PageStatus> = Vec::new();
+    for entry in catalog.entries.iter().filter(|e| !e.obsolete) {
+        let entry_pages = entry.pages();
+        let entry_pages = if entry_pages.is_empty() { vec!["(no page)"] } else { entry_pages };
+        for page in entry_pages {
+            let at = match pages.iter().position(|p| p.page == page) {
+                Some(at) => at,
+                None => {
+                    pages.push(PageStatus { page: page.to_string(), ..PageStatus::default() });
+                    pages.len() - 1
+                }
+            };
+            let row = &mut pages[at];
+            if entry.is_fuzzy() {
+                row.fuzzy += 1;
+            } else if entry.has_translation() {
+                row.translated += 1;
+            } else {
+                row.untranslated += 1;
+            }
+        }
+    }
+    pages
+}
+
+/// `lessons/01-raw-cookies`, `src/lessons/01-raw-cookies.md` and `docs/src/lessons/01-raw-cookies.md`
+/// all name the page `src/lessons/01-raw-cookies.md`; so does `01-raw-cookies` when no other
+/// page ends like that.
+pub fn page_matches(page: &str, query: &str) -> bool {
+    fn bare(path: &str) -> &str {
+        let path = path.trim_start_matches("./");
+        let path = path.strip_prefix("docs/").unwrap_or(path);
+        let path = path.strip_prefix("src/").unwrap_or(path);
+        path.strip_suffix(".md").unwrap_or(path)
+    }
+    let (page, query) = (bare(page), bare(query));
+    !query.is_empty() && (page == query || page.ends_with(&format!("/{query}")))
+}
+
+/// The one page of the catalogue that `query` names.
+pub fn find_page(catalog: &Catalog, query: &str) -> Result<String> {
+    let mut found: Vec<String> = Vec::new();
+    for row in status(catalog) {
+        if page_matches(&row.page, query) {
+            found.push(row.page);
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(Error(format!(
+            "no page `{query}` in the catalogue (`just i18n-status` lists them)"
+        ))),
+        _ => Err(Error(format!("`{query}` names several pages: {}; say which", found.join(", ")))),
+    }
+}
+
+/// A standalone catalogue with one page's messages (and their translations so far), for a
+/// translator. The header is the full catalogue's.
+pub fn export(catalog: &Catalog, page: &str) -> Catalog {
+    Catalog {
+        header: catalog.header.clone(),
+        entries: catalog
+            .entries
+            .iter()
+            .filter(|e| !e.obsolete && e.pages().contains(&page))
+            .cloned()
+            .collect(),
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Translations taken (new or changed).
+    pub updated: usize,
+    /// Already in the catalogue as they are.
+    pub unchanged: usize,
+    /// Left untranslated in the file: nothing to take.
+    pub empty: usize,
+    /// English text the catalogue does not have (changed since the export, or edited by
+    /// mistake): not taken.
+    pub unknown: Vec<String>,
+}
+
+/// Takes the translations of `file` into `catalog`, for English text the catalogue has. A fuzzy
+/// entry of the file stays fuzzy; a translator's comments come along.
+pub fn import(catalog: &mut Catalog, file: &Catalog) -> ImportSummary {
+    let mut summary = ImportSummary::default();
+    let mut index: HashMap<(Option<String>, String), usize> = HashMap::new();
+    for (i, entry) in catalog.entries.iter().enumerate() {
+        if !entry.obsolete {
+            index.insert((entry.msgctxt.clone(), entry.msgid.clone()), i);
+        }
+    }
+    for incoming in file.entries.iter().filter(|e| !e.obsolete) {
+        if !incoming.has_translation() {
+            summary.empty += 1;
+            continue;
+        }
+        let Some(&i) = index.get(&(incoming.msgctxt.clone(), incoming.msgid.clone())) else {
+            summary.unknown.push(incoming.msgid.clone());
+            continue;
+        };
+        let entry = &mut catalog.entries[i];
+        if entry.msgstr == incoming.msgstr && entry.is_fuzzy() == incoming.is_fuzzy() {
+            summary.unchanged += 1;
+            continue;
+        }
+        entry.msgstr = incoming.msgstr.clone();
+        entry.set_fuzzy(incoming.is_fuzzy());
+        if incoming.is_fuzzy() {
+            entry.previous_msgid = incoming.previous_msgid.clone();
+        }
+        if !incoming.translator_comments.is_empty() {
+            entry.translator_comments = incoming.translator_comments.clone();
+        }
+        summary.updated += 1;
+    }
+    summary
+}
+
+/// What is wrong with one message of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// English text the catalogue does not have: run `just i18n-update`.
+    Missing,
+    Untranslated,
+    /// English text changed since it was translated, or the translator was unsure.
+    Fuzzy,
+    /// A translation whose English text is gone from the book: `cargo run -p i18n -- prune`.
+    Obsolete,
+    /// Code or a link target of the English text is not in the translation.
+    CodeChanged(String),
+}
+
+/// A message that keeps the two editions apart, with its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub page: String,
+    pub kind: ProblemKind,
+    pub msgid: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.kind {
+            ProblemKind::Missing => "missing from the catalogue".to_string(),
+            ProblemKind::Untranslated => "untranslated".to_string(),
+            ProblemKind::Fuzzy => "fuzzy (the English changed: check the translation)".to_string(),
+            ProblemKind::Obsolete => "obsolete (no longer in the English book)".to_string(),
+            ProblemKind::CodeChanged(code) => format!("the translation lacks `{code}`"),
+        };
+        let mut excerpt: String = self.msgid.replace('\n', "⏎").chars().take(72).collect();
+        if excerpt.chars().count() < self.msgid.chars().count() {
+            excerpt.push('…');
+        }
+        write!(f, "{}: {kind}: \"{excerpt}\"", self.page)
+    }
+}
+
+/// The inline code spans (`` `x` ``) and link targets (`](x)`) of a Markdown message: text a
+/// translation must keep as it is.
+pub fn literal_parts(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('`') {
+        let ticks = rest[start..].chars().take_while(|&c| c == '`').count();
+        let fence = "`".repeat(ticks);
+        let body = &rest[start + ticks..];
+        match body.find(fence.as_str()) {
+            Some(end) => {
+                parts.push(body[..end].to_string());
+                rest = &body[end + ticks..];
+            }
+            None => break,
+        }
+    }
+    let mut rest = text;
+    while let Some(start) = rest.find("](") {
+        let body = &rest[start + 2..];
+        match body.find(')') {
+            Some(end) => {
+                parts.push(body[..end].to_string());
+                rest = &body[end..];
+            }
+            None => break,
+        }
+    }
+    parts
+}
+
+/// Everything that keeps the translation from matching the English book: each message of the
+/// POT that the catalogue lacks or has untranslated or fuzzy, each translation whose code or link
+/// targets differ, and each entry of the catalogue that is no longer in the POT.
+pub fn check(catalog: &Catalog, pot: &Catalog) -> Vec<Problem> {
+    let page_of =
+        |entry: &Entry| entry.pages().first().map_or("(no page)".to_string(), |p| p.to_string());
+    let mut problems = Vec::new();
+    for template in pot.entries.iter().filter(|e| !e.obsolete) {
+        let problem =
+            |kind| Problem { page: page_of(template), kind, msgid: template.msgid.clone() };
+        match catalog.find(template.msgctxt.as_deref(), &template.msgid) {
+            None => problems.push(problem(ProblemKind::Missing)),
+            Some(entry) if entry.is_fuzzy() => problems.push(problem(ProblemKind::Fuzzy)),
+            Some(entry) if !entry.has_translation() => {
+                problems.push(problem(ProblemKind::Untranslated))
+            }
+            Some(entry) => {
+                for part in literal_parts(&template.msgid) {
+                    if !entry.msgstr.iter().all(|form| form.contains(&part)) {
+                        problems.push(problem(ProblemKind::CodeChanged(part)));
+                    }
+                }
+            }
+        }
+    }
+    for entry in &catalog.entries {
+        if entry.obsolete || pot.find(entry.msgctxt.as_deref(), &entry.msgid).is_none() {
+            problems.push(Problem {
+                page: page_of(entry),
+                kind: ProblemKind::Obsolete,
+                msgid: entry.msgid.clone(),
+            });
+        }
+    }
+    problems
+}
