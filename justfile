@@ -111,13 +111,46 @@ diff a b:
 secret:
     @cargo run --quiet -p shared --bin secret
 
-# Build the book (docs/book); `just docs serve` to read it live at http://127.0.0.1:3000.
-docs action="build":
+# `just docs id` or `just docs en`: one edition; `just docs serve`, `just docs id serve`: read it
+# live at http://127.0.0.1:3000. A build fails on any mdBook error or warning.
+# Build the book: English in docs/book, Bahasa Indonesia in docs/book/id (`just docs id`: only it).
+docs *args:
     #!/usr/bin/env bash
     set -euo pipefail
-    case "{{action}}" in
-      build) mkdir -p target && mdbook build docs 2>&1 | tee target/mdbook.log
-             if grep -E "ERROR|WARN" target/mdbook.log; then echo "the book has errors" >&2; exit 1; fi ;;
-      serve) mdbook serve docs --open ;;
-      *) echo "usage: just docs [build|serve]" >&2; exit 2 ;;
-    esac
+    languages=(en id)
+    action=build
+    for arg in {{args}}; do
+      case "$arg" in
+        en|id) languages=("$arg") ;;
+        build|serve) action=$arg ;;
+        *) echo "usage: just docs [en|id] [build|serve]" >&2; exit 2 ;;
+      esac
+    done
+    mkdir -p target/book docs/book
+    if [ "$action" = serve ]; then
+      # Served from target/: a build of one edition never removes the other from docs/book.
+      MDBOOK_BOOK__LANGUAGE=${languages[0]} exec mdbook serve docs --open -d "$PWD/target/book/serve-${languages[0]}"
+    fi
+    for language in "${languages[@]}"; do
+      # mdBook empties the folder it builds into: build each edition beside the book, then put it
+      # in place (English at the root of docs/book, Indonesian in docs/book/id).
+      stage="$PWD/target/book/$language"
+      rm -rf "$stage"
+      MDBOOK_BOOK__LANGUAGE=$language mdbook build docs -d "$stage" 2>&1 | tee "target/mdbook-$language.log"
+      if grep -E "ERROR|WARN" "target/mdbook-$language.log"; then echo "the book ($language) has errors" >&2; exit 1; fi
+      if [ "$language" = en ]; then
+        find docs/book -mindepth 1 -maxdepth 1 ! -name id -exec rm -rf {} +
+        cp -R "$stage/." docs/book/
+      else
+        rm -rf "docs/book/$language"
+        cp -R "$stage" "docs/book/$language"
+      fi
+    done
+
+# Bring the Indonesian catalogue docs/po/id.po up to date with the English book (README, Translations).
+i18n-update:
+    @cargo run --quiet -p i18n -- update
+
+# Translation progress per page: `just i18n-status`, or one page: `just i18n-status instructors`.
+i18n-status page="":
+    @cargo run --quiet -p i18n -- status {{page}}
