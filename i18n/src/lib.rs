@@ -38,33 +38,233 @@ pub fn catalog_path(root: &Path, language: &str) -> PathBuf {
     root.join("docs").join("po").join(format!("{language}.po"))
 }
 
-/// The renderer settings for the POT. Granularity 0: references name the page without a line
-/// number (an included file's lines would not match the page's anyway), so editing a page does
-/// not rewrite every reference below the edit. They never change a msgid.
-pub const XGETTEXT_OUTPUT: &str = r#"{"xgettext": {"pot-file": "messages.pot", "granularity": 0}}"#;
+/// The renderers for extraction: mdbook-xgettext's POT, and the book as Markdown after the
+/// preprocessors (to tell code from prose). Granularity 0: references name the page without a
+/// line number (an included file's lines would not match the page's anyway), so an edit does not
+/// rewrite every reference below it. No setting here changes a msgid.
+pub const EXTRACT_OUTPUT: &str = r#"{"xgettext": {"granularity": 0}, "markdown": {}}"#;
 
-/// Extracts the English book's messages: `mdbook build` with only the mdbook-xgettext renderer,
-/// after the `links` preprocessor, so `{{#include}}`d text is extracted as the reader sees it.
-pub fn generate_pot(root: &Path) -> Result<Catalog> {
-    let out = root.join("target").join("i18n").join("pot");
-    let output = Command::new("mdbook")
-        .arg("build")
-        .arg(root.join("docs"))
-        .arg("--dest-dir")
-        .arg(&out)
-        .env("MDBOOK_OUTPUT", XGETTEXT_OUTPUT)
-        .env_remove("MDBOOK_BOOK__LANGUAGE")
-        .output()
-        .map_err(|e| {
-            Error(format!(
-                "cannot run mdbook ({e}): install it and mdbook-i18n-helpers (see README, Translations)"
-            ))
-        })?;
+/// A note (`#.`) on a message that is code shown in the book: a string literal, or a whole code
+/// block without a known language. Its translation is the English, unchanged.
+pub const CODE_NOTE: &str = "i18n: code, not prose: keep it exactly as it is (msgstr = msgid)";
+/// A note on a comment in a code block: translated, keeping its markers and line breaks.
+pub const COMMENT_NOTE: &str = "i18n: a comment in code: translate the words, keep each line's comment marker and the final line break";
+
+/// Where the exercises' hints are gathered into a small book of their own, so that they are
+/// extracted (and, for `i18n hint`, translated) by the same tools as the book.
+fn hints_book(root: &Path) -> Result<PathBuf> {
+    let book = root.join("target").join("i18n").join("hints-book");
+    let io = |e: std::io::Error| {
+        Error(format!("cannot write the hints book in {}: {e}", book.display()))
+    };
+    if book.exists() {
+        std::fs::remove_dir_all(&book).map_err(io)?;
+    }
+    std::fs::create_dir_all(book.join("src")).map_err(io)?;
+    let po_dir = root.join("docs").join("po");
+    std::fs::write(
+        book.join("book.toml"),
+        format!(
+            "[book]\nsrc = \"src\"\n\n[build]\ncreate-missing = false\n\n[preprocessor.gettext]\nafter = [\"links\"]\npo-dir = {:?}\n",
+            po_dir.display().to_string()
+        ),
+    )
+    .map_err(io)?;
+    let mut summary = String::new();
+    for hint in hint_files(root)? {
+        let target = book.join("src").join(&hint);
+        std::fs::create_dir_all(target.parent().unwrap_or(&book)).map_err(io)?;
+        std::fs::copy(root.join(&hint), &target).map_err(io)?;
+        summary.push_str(&format!("- [{HINT_TITLE}]({})\n", hint.display()));
+    }
+    std::fs::write(book.join("src").join("SUMMARY.md"), summary).map_err(io)?;
+    Ok(book)
+}
+
+/// The chapter title of every page of the hints book (never shown, never extracted).
+const HINT_TITLE: &str = "hint";
+
+/// `exercises/NN-slug/hints/K.md`, relative to the checkout, in order.
+pub fn hint_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let list = |dir: &Path| -> Result<Vec<PathBuf>> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error(format!("cannot list {}: {e}", dir.display())))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        names.sort();
+        Ok(names)
+    };
+    let mut hints = Vec::new();
+    for exercise in list(&root.join("exercises"))? {
+        let dir = exercise.join("hints");
+        if !dir.is_dir() {
+            continue;
+        }
+        for hint in list(&dir)? {
+            if hint.extension().is_some_and(|ext| ext == "md") {
+                hints.push(hint.strip_prefix(root).unwrap_or(&hint).to_path_buf());
+            }
+        }
+    }
+    Ok(hints)
+}
+
+/// Runs `mdbook build` on `book` with the given renderers and environment, into `dest`.
+fn mdbook(book: &Path, dest: &Path, output: &str, language: Option<&str>) -> Result<()> {
+    let mut command = Command::new("mdbook");
+    command.arg("build").arg(book).arg("--dest-dir").arg(dest).env("MDBOOK_OUTPUT", output);
+    match language {
+        Some(language) => command.env("MDBOOK_BOOK__LANGUAGE", language),
+        None => command.env_remove("MDBOOK_BOOK__LANGUAGE"),
+    };
+    let output = command.output().map_err(|e| {
+        Error(format!(
+            "cannot run mdbook ({e}): install it and mdbook-i18n-helpers (README.md, Translations)"
+        ))
+    })?;
     let log = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() || log.contains("ERROR") || log.contains("WARN") {
-        return Err(Error(format!("extracting the messages with mdbook-xgettext failed:\n{log}")));
+        return Err(Error(format!("mdbook build {} failed:\n{log}", book.display())));
     }
-    read_catalog(&out.join("messages.pot"))
+    Ok(())
+}
+
+/// The Markdown files under `dir` split in two: the text of every fenced code block, and the rest.
+fn code_and_prose(dir: &Path) -> Result<(String, String)> {
+    let mut code = String::new();
+    let mut prose = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Error(format!("cannot list {}: {e}", dir.display())))?;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+                // The open fence: its character, length and indentation (a block in a list is
+                // indented; its text, as extracted, is not).
+                let mut open: Option<(char, usize, usize)> = None;
+                for line in text.lines() {
+                    let trimmed = line.trim_start();
+                    let indent = line.len() - trimmed.len();
+                    let fence =
+                        trimmed.chars().next().filter(|c| *c == '`' || *c == '~').and_then(|c| {
+                            let n = trimmed.chars().take_while(|x| *x == c).count();
+                            (n >= 3).then_some((c, n))
+                        });
+                    match (open, fence) {
+                        (None, Some((c, n))) => {
+                            open = Some((c, n, indent));
+                            code.push('\u{0}');
+                        }
+                        (Some((c, n, _)), Some((d, m)))
+                            if c == d && m >= n && trimmed.trim_end().len() == m =>
+                        {
+                            open = None;
+                        }
+                        (Some((_, _, at)), _) => {
+                            code.push_str(&line[indent.min(at)..]);
+                            code.push('\n');
+                        }
+                        (None, None) => {
+                            prose.push_str(line);
+                            prose.push('\n');
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok((code, prose))
+}
+
+/// The comment marker a message of a code block starts with, if it is a comment.
+pub fn comment_marker(msgid: &str) -> Option<&'static str> {
+    ["///", "//!", "//", "/*", "<!--", "{#", "--", "#"]
+        .into_iter()
+        .find(|marker| msgid.starts_with(marker))
+}
+
+/// Whether a message is code to keep: a whole code block (extracted whole when its language is
+/// unknown), or a string literal or part of one (`"..."`, `b'.'`, the pieces of a Python
+/// f-string around `{...}`), that is: text of a code block that is not a comment and either is
+/// quoted or is found in no prose of the book.
+fn is_code(msgid: &str, code: &str, prose: &str) -> bool {
+    if msgid.starts_with("```") || msgid.starts_with("~~~") {
+        return true;
+    }
+    if comment_marker(msgid).is_some() || !code.contains(msgid) {
+        return false;
+    }
+    let unprefixed = msgid.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let quoted = msgid.len() - unprefixed.len() <= 2
+        && (unprefixed.starts_with(['"', '\'']) || msgid.ends_with(['"', '\'']));
+    quoted || !prose.contains(msgid)
+}
+
+/// Marks the messages that are code (`CODE_NOTE`) and comments in code (`COMMENT_NOTE`).
+fn annotate(pot: &mut Catalog, code: &str, prose: &str) {
+    for entry in &mut pot.entries {
+        let note = if is_code(&entry.msgid, code, prose) {
+            CODE_NOTE
+        } else if comment_marker(&entry.msgid).is_some() && code.contains(entry.msgid.as_str()) {
+            COMMENT_NOTE
+        } else {
+            continue;
+        };
+        entry.extracted_comments.push(note.to_string());
+    }
+}
+
+/// Extracts the English messages: the book's (mdbook-xgettext after the `links` preprocessor,
+/// so `{{#include}}`d text is extracted as the reader sees it), then the exercises' hints
+/// (referenced as `exercises/NN-slug/hints/K.md`), with code and comments in code marked.
+pub fn generate_pot(root: &Path) -> Result<Catalog> {
+    let out = root.join("target").join("i18n");
+    let read = |dir: &Path| read_catalog(&dir.join("xgettext").join("messages.pot"));
+    mdbook(&root.join("docs"), &out.join("book"), EXTRACT_OUTPUT, None)?;
+    let mut pot = read(&out.join("book"))?;
+    let (mut code, mut prose) = code_and_prose(&out.join("book").join("markdown"))?;
+    // The part titles of the table of contents are prose that is on no page.
+    prose.push_str(&std::fs::read_to_string(root.join("docs/src/SUMMARY.md")).unwrap_or_default());
+
+    let hints = hints_book(root)?;
+    mdbook(&hints, &out.join("hints"), EXTRACT_OUTPUT, None)?;
+    let hint_pot = read(&out.join("hints"))?;
+    let (hint_code, hint_prose) = code_and_prose(&out.join("hints").join("markdown"))?;
+    code.push_str(&hint_code);
+    prose.push_str(&hint_prose);
+    for mut entry in hint_pot.entries {
+        // The hints book's SUMMARY is scaffolding; its pages are the hint files themselves.
+        entry.references.retain(|r| !r.starts_with("src/SUMMARY.md"));
+        if entry.references.is_empty() {
+            continue;
+        }
+        for reference in &mut entry.references {
+            if let Some(path) = reference.strip_prefix("src/") {
+                *reference = path.to_string();
+            }
+        }
+        match pot.entries.iter_mut().find(|e| e.key() == entry.key()) {
+            Some(existing) => existing.references.extend(entry.references),
+            None => pot.entries.push(entry),
+        }
+    }
+    annotate(&mut pot, &code, &prose);
+    Ok(pot)
+}
+
+/// One hint in `language`, translated through the catalogue by the same preprocessor as the book
+/// (English where a message has no translation yet). `hint` is `exercises/NN-slug/hints/K.md`.
+pub fn translated_hint(root: &Path, hint: &Path, language: &str) -> Result<String> {
+    let book = hints_book(root)?;
+    let dest = root.join("target").join("i18n").join(format!("hints-{language}"));
+    mdbook(&book, &dest, r#"{"markdown": {}}"#, Some(language))?;
+    let path = dest.join(hint);
+    std::fs::read_to_string(&path).map_err(|e| Error(format!("no hint {}: {e}", hint.display())))
 }
 
 pub fn read_catalog(path: &Path) -> Result<Catalog> {
@@ -87,17 +287,36 @@ pub fn new_header(language: &str) -> Entry {
     let mut catalog = Catalog::default();
     catalog.header.translator_comments =
         vec![format!("The book in `{language}`: see README.md, Translations, before editing.")];
-    for (name, value) in [
+    for (name, value) in header_fields(language) {
+        catalog.set_header_field(name, value);
+    }
+    catalog.header
+}
+
+/// The header fields a catalogue must have: mdbook-gettext refuses (panics on) a PO file that
+/// lacks one of them. The dates stay empty: no update rewrites them.
+fn header_fields(language: &str) -> [(&'static str, &str); 10] {
+    [
         ("Project-Id-Version", "session-lessons"),
+        ("POT-Creation-Date", ""),
+        ("PO-Revision-Date", ""),
+        ("Last-Translator", ""),
+        ("Language-Team", ""),
         ("Language", language),
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
         ("Plural-Forms", "nplurals=1; plural=0;"),
-    ] {
-        catalog.set_header_field(name, value);
+    ]
+}
+
+/// Adds the header fields `catalog` lacks (see `header_fields`).
+pub fn complete_header(catalog: &mut Catalog, language: &str) {
+    for (name, value) in header_fields(language) {
+        if catalog.header_field(name).is_none() {
+            catalog.set_header_field(name, value);
+        }
     }
-    catalog.header
 }
 
 /// What an update did.
@@ -165,8 +384,14 @@ pub fn merge(old: &Catalog, pot: &Catalog, language: &str) -> (Catalog, MergeSum
                 entry.previous_msgid = previous.previous_msgid.clone();
             }
             summary.kept += 1;
+        } else if is_code_note(&entry) {
+            summary.new += 1;
         } else {
             unmatched.push(entries.len());
+        }
+        // Code is its own translation.
+        if is_code_note(&entry) && !entry.has_translation() {
+            entry.msgstr = vec![entry.msgid.clone(); entry.msgstr.len()];
         }
         entries.push(entry);
     }
@@ -217,7 +442,19 @@ pub fn merge(old: &Catalog, pot: &Catalog, language: &str) -> (Catalog, MergeSum
     } else {
         new_header(language)
     };
-    (Catalog { header, entries }, summary)
+    let mut merged = Catalog { header, entries };
+    complete_header(&mut merged, language);
+    (merged, summary)
+}
+
+/// A message the extraction marked as code (`CODE_NOTE`).
+pub fn is_code_note(entry: &Entry) -> bool {
+    entry.extracted_comments.iter().any(|c| c == CODE_NOTE)
+}
+
+/// A message the extraction marked as a comment in code (`COMMENT_NOTE`).
+pub fn is_comment_note(entry: &Entry) -> bool {
+    entry.extracted_comments.iter().any(|c| c == COMMENT_NOTE)
 }
 
 /// Drops the obsolete entries; returns how many.
@@ -372,6 +609,11 @@ pub enum ProblemKind {
     Obsolete,
     /// Code or a link target of the English text is not in the translation.
     CodeChanged(String),
+    /// A message that is code (a string literal, a code block) was translated: it must stay as is.
+    CodeTranslated,
+    /// A comment in code lost a line's comment marker or its final line break: the code block
+    /// would show translated words as code.
+    CommentBroken,
 }
 
 /// A message that keeps the two editions apart, with its page.
@@ -390,6 +632,11 @@ impl fmt::Display for Problem {
             ProblemKind::Fuzzy => "fuzzy (the English changed: check the translation)".to_string(),
             ProblemKind::Obsolete => "obsolete (no longer in the English book)".to_string(),
             ProblemKind::CodeChanged(code) => format!("the translation lacks `{code}`"),
+            ProblemKind::CodeTranslated => "code must stay as it is (msgstr = msgid)".to_string(),
+            ProblemKind::CommentBroken => {
+                "a comment in code must keep each line's comment marker and the final line break"
+                    .to_string()
+            }
         };
         let mut excerpt: String = self.msgid.replace('\n', "⏎").chars().take(72).collect();
         if excerpt.chars().count() < self.msgid.chars().count() {
@@ -430,6 +677,20 @@ pub fn literal_parts(text: &str) -> Vec<String> {
     parts
 }
 
+/// Whether `translation` of the code comment `english` is still a comment where the English is:
+/// the same marker on each line (for `//`, `#` and `--` comments), the same final line break.
+pub fn comment_kept(english: &str, translation: &str) -> bool {
+    let Some(marker) = comment_marker(english) else { return true };
+    if !translation.starts_with(marker) || english.ends_with('\n') != translation.ends_with('\n') {
+        return false;
+    }
+    let per_line = ["///", "//!", "//", "--", "#"].contains(&marker);
+    let lines_english = english.lines().all(|l| l.trim_start().starts_with(marker));
+    !per_line
+        || !lines_english
+        || translation.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with(marker))
+}
+
 /// Everything that keeps the translation from matching the English book: each message of the
 /// POT that the catalogue lacks or has untranslated or fuzzy, each translation whose code or link
 /// targets differ, and each entry of the catalogue that is no longer in the POT.
@@ -446,7 +707,17 @@ pub fn check(catalog: &Catalog, pot: &Catalog) -> Vec<Problem> {
             Some(entry) if !entry.has_translation() => {
                 problems.push(problem(ProblemKind::Untranslated))
             }
+            Some(entry) if is_code_note(template) => {
+                if entry.msgstr.iter().any(|form| *form != template.msgid) {
+                    problems.push(problem(ProblemKind::CodeTranslated));
+                }
+            }
             Some(entry) => {
+                if is_comment_note(template)
+                    && !entry.msgstr.iter().all(|form| comment_kept(&template.msgid, form))
+                {
+                    problems.push(problem(ProblemKind::CommentBroken));
+                }
                 for part in literal_parts(&template.msgid) {
                     if !entry.msgstr.iter().all(|form| form.contains(&part)) {
                         problems.push(problem(ProblemKind::CodeChanged(part)));

@@ -120,7 +120,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
             }
             if !problems.is_empty() {
                 println!(
-                    "{shown} does not match the English book: {} problems (`just i18n-update`, then translate)",
+                    "{shown} does not match the English book (problems: {}): `just i18n-update`, then translate",
                     problems.len()
                 );
                 return Ok(ExitCode::FAILURE);

@@ -25,7 +25,7 @@ fn the_indonesian_catalogue_translates_every_english_message_and_nothing_else() 
     let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(
         problems.is_empty(),
-        "{}\n\ndocs/po/id.po does not match the English book: {} problems. Run `just i18n-update`, \
+        "{}\n\ndocs/po/id.po does not match the English book (problems: {}). Run `just i18n-update`, \
          translate what is untranslated or fuzzy (`just i18n-status` shows where), and see README.md, \
          Translations.",
         list.join("\n"),
