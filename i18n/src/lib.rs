@@ -558,10 +558,14 @@ pub struct ImportSummary {
     /// English text the catalogue does not have (changed since the export, or edited by
     /// mistake): not taken.
     pub unknown: Vec<String>,
+    /// Code (a string literal, a code block) that the file translated: not taken, code stays as
+    /// it is.
+    pub code_kept: Vec<String>,
 }
 
-/// Takes the translations of `file` into `catalog`, for English text the catalogue has. A fuzzy
-/// entry of the file stays fuzzy; a translator's comments come along.
+/// Takes the translations of `file` into `catalog`, for English text the catalogue has, except
+/// translated code (the catalogue keeps code as it is). A fuzzy entry of the file stays fuzzy; a
+/// translator's comments come along.
 pub fn import(catalog: &mut Catalog, file: &Catalog) -> ImportSummary {
     let mut summary = ImportSummary::default();
     let mut index: HashMap<(Option<String>, String), usize> = HashMap::new();
@@ -580,6 +584,10 @@ pub fn import(catalog: &mut Catalog, file: &Catalog) -> ImportSummary {
             continue;
         };
         let entry = &mut catalog.entries[i];
+        if is_code_note(entry) && incoming.msgstr.iter().any(|form| *form != entry.msgid) {
+            summary.code_kept.push(incoming.msgid.clone());
+            continue;
+        }
         if entry.msgstr == incoming.msgstr && entry.is_fuzzy() == incoming.is_fuzzy() {
             summary.unchanged += 1;
             continue;
@@ -736,4 +744,38 @@ pub fn check(catalog: &Catalog, pot: &Catalog) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODE: &str = "resp = make_response(f\"<h1>Hello, {escape(name)}!</h1>\")\n\
+                        # Try it: the cookie is sent back\n\
+                        let bytes = b'%';\n";
+    const PROSE: &str = "## Try it\n\nThe \"Remember me\" box: a second cookie.\n";
+
+    #[test]
+    fn string_literals_and_their_pieces_are_code_but_prose_that_code_quotes_is_not() {
+        assert!(is_code("\"<h1>Hello, ", CODE, PROSE));
+        assert!(is_code("!</h1>\"", CODE, PROSE));
+        assert!(is_code("b'%'", CODE, PROSE));
+        assert!(is_code("```console\n$ curl -s http://127.0.0.1:8001/\n```", CODE, PROSE));
+        assert!(!is_code("Try it", CODE, PROSE), "a heading that a comment happens to contain");
+        assert!(!is_code("# Try it: the cookie is sent back\n", CODE, PROSE), "a comment");
+        assert!(!is_code("The \"Remember me\" box: a second cookie.", CODE, PROSE));
+    }
+
+    #[test]
+    fn a_book_page_splits_into_its_code_blocks_and_its_prose() {
+        let dir = std::env::temp_dir().join(format!("i18n-split-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let page = "# Title\n\nText.\n\n- item\n\n  ```rust\n  let x = \"a\"; // note\n  ```\n\n````md\n```\ninner\n```\n````\nAfter.\n";
+        std::fs::write(dir.join("page.md"), page).unwrap();
+        let (code, prose) = code_and_prose(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(code.contains("let x = \"a\"; // note\n"), "{code:?}");
+        assert!(code.contains("```\ninner\n```\n"), "a longer fence holds a shorter one: {code:?}");
+        assert!(prose.contains("Text.") && prose.contains("After.") && !prose.contains("let x"));
+    }
 }

@@ -17,6 +17,8 @@ usage: cargo run -p i18n -- COMMAND
                   the catalogue has)
   prune           drop the obsolete entries
   pot [-o FILE]   the English messages (the POT) as `update` extracts them (stdout without -o)
+  hint FILE       an exercise's hint (exercises/NN-slug/hints/K.md) in Indonesian, through the
+                  catalogue (English where a message is not translated yet): `just hint` uses it
 PAGE: a page of the book, such as lessons/01-raw-cookies or instructors";
 
 fn main() -> ExitCode {
@@ -145,12 +147,19 @@ fn run(args: &[String]) -> Result<ExitCode> {
                 let incoming = i18n::read_catalog(Path::new(file))?;
                 let summary = i18n::import(&mut catalog, &incoming);
                 println!(
-                    "{file}: {} taken, {} already there, {} untranslated, {} not in the catalogue",
+                    "{file}: {} taken, {} already there, {} untranslated, {} not in the catalogue, {} code kept as it is",
                     summary.updated,
                     summary.unchanged,
                     summary.empty,
-                    summary.unknown.len()
+                    summary.unknown.len(),
+                    summary.code_kept.len()
                 );
+                for msgid in &summary.code_kept {
+                    let excerpt: String = msgid.replace('\n', "⏎").chars().take(72).collect();
+                    println!(
+                        "  code, not taken (the translation of code is the code): \"{excerpt}\""
+                    );
+                }
                 for msgid in &summary.unknown {
                     let excerpt: String = msgid.replace('\n', "⏎").chars().take(72).collect();
                     println!(
@@ -171,6 +180,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
             let dropped = i18n::prune(&mut catalog);
             i18n::write_catalog(&path, &catalog)?;
             println!("{shown}: {dropped} obsolete entries dropped");
+        }
+        ("hint", [file]) => {
+            let hint = Path::new(file);
+            let hint = hint.strip_prefix(&root).unwrap_or(hint);
+            print!("{}", i18n::translated_hint(&root, hint, LANGUAGE)?);
         }
         ("pot", []) => {
             let pot = i18n::generate_pot(&root)?;

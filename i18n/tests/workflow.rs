@@ -197,3 +197,48 @@ fn a_page_name_that_fits_several_pages_must_be_said_in_full() {
     );
     assert!(i18n::find_page(&catalog, "no-such-page").is_err());
 }
+
+fn with_note(mut entry: Entry, note: &str) -> Entry {
+    entry.extracted_comments.push(note.to_string());
+    entry
+}
+
+#[test]
+fn code_is_its_own_translation_and_a_translated_literal_is_refused() {
+    let literal = with_note(message(PAGE, "\"username\"", ""), i18n::CODE_NOTE);
+    let pot = Catalog { entries: vec![literal.clone()], ..Catalog::default() };
+    let (mut merged, _) = merge(&Catalog::default(), &pot, "id");
+    assert_eq!(merged.entries[0].msgstr, ["\"username\""], "pre-filled by the update");
+    assert!(check(&merged, &pot).is_empty());
+
+    let mut translated = merged.clone();
+    translated.entries[0].msgstr = vec!["\"nama_pengguna\"".into()];
+    assert_eq!(check(&translated, &pot)[0].kind, ProblemKind::CodeTranslated);
+    let summary = import(&mut merged, &translated);
+    assert_eq!(summary.code_kept, ["\"username\""]);
+    assert_eq!(merged.entries[0].msgstr, ["\"username\""], "the import left the code alone");
+}
+
+#[test]
+fn a_translated_comment_in_code_keeps_its_markers_and_its_line_break() {
+    let english = "// The whole site, not only `/set_cookie/...`.\n";
+    let pot = Catalog {
+        entries: vec![with_note(message(PAGE, english, ""), i18n::COMMENT_NOTE)],
+        ..Catalog::default()
+    };
+    let with = |msgstr: &str| translated(&[(PAGE, english, msgstr)]);
+    assert!(check(&with("// Seluruh situs, bukan hanya `/set_cookie/...`.\n"), &pot).is_empty());
+    assert!(
+        check(&with("// Seluruh situs,\n// bukan hanya `/set_cookie/...`.\n"), &pot).is_empty(),
+        "a longer translation may take two comment lines"
+    );
+    for broken in [
+        "Seluruh situs, bukan hanya `/set_cookie/...`.\n",
+        "// Seluruh situs, bukan hanya `/set_cookie/...`.",
+        "// Seluruh situs,\nbukan hanya `/set_cookie/...`.\n",
+    ] {
+        let kinds: Vec<ProblemKind> =
+            check(&with(broken), &pot).into_iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, [ProblemKind::CommentBroken], "{broken:?}");
+    }
+}
