@@ -546,6 +546,35 @@ pub fn export(catalog: &Catalog, page: &str) -> Catalog {
     }
 }
 
+/// The whole catalogue as one standalone catalogue per page, for translators working in
+/// parallel: each message that still needs a translation in exactly one file, that of the first
+/// page (in the book's order) that uses it, so no text is translated twice; code, which needs no
+/// translation, in none. Returns (page, catalogue) pairs in the book's order.
+pub fn split(catalog: &Catalog) -> Vec<(String, Catalog)> {
+    let mut parts: Vec<(String, Catalog)> = Vec::new();
+    for entry in
+        catalog.entries.iter().filter(|e| !e.obsolete && !e.is_translated() && !is_code_note(e))
+    {
+        let page = entry.pages().first().map_or("(no page)".to_string(), |p| p.to_string());
+        let at = match parts.iter().position(|(p, _)| *p == page) {
+            Some(at) => at,
+            None => {
+                parts.push((page, Catalog { header: catalog.header.clone(), entries: Vec::new() }));
+                parts.len() - 1
+            }
+        };
+        parts[at].1.entries.push(entry.clone());
+    }
+    parts
+}
+
+/// A file name for a page's part: `src/lessons/01-raw-cookies.md` → `lessons-01-raw-cookies.po`.
+pub fn part_file_name(page: &str) -> String {
+    let bare = page.strip_prefix("src/").unwrap_or(page);
+    let bare = bare.strip_suffix(".md").unwrap_or(bare);
+    format!("{}.po", bare.replace(['/', '\\'], "-"))
+}
+
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {

@@ -13,6 +13,8 @@ usage: cargo run -p i18n -- COMMAND
   check           fail on any missing, untranslated, fuzzy or obsolete entry (what `just test` runs)
   export PAGE [-o FILE]
                   one page's messages as a standalone .po for a translator (stdout without -o)
+  split DIR       every message still to translate, one .po per page in DIR (a message used on
+                  several pages only in the first one's file; code in none)
   import FILE...  take the translations of .po files into docs/po/id.po (only English text
                   the catalogue has)
   prune           drop the obsolete entries
@@ -139,6 +141,18 @@ fn run(args: &[String]) -> Result<ExitCode> {
             emit(&part, output.as_deref())?;
             let todo = part.entries.iter().filter(|e| !e.is_translated()).count();
             eprintln!("{page}: {} messages, {todo} to translate", part.entries.len());
+        }
+        ("split", [dir]) => {
+            let catalog = i18n::read_catalog(&path)?;
+            let dir = Path::new(dir);
+            let mut total = 0;
+            for (page, part) in i18n::split(&catalog) {
+                let file = dir.join(i18n::part_file_name(&page));
+                i18n::write_catalog(&file, &part)?;
+                println!("{:>5}  {}  ({page})", part.entries.len(), file.display());
+                total += part.entries.len();
+            }
+            println!("{total} messages to translate, each in one file");
         }
         ("import", files) if !files.is_empty() => {
             let mut catalog = i18n::read_catalog(&path)?;

@@ -242,3 +242,25 @@ fn a_translated_comment_in_code_keeps_its_markers_and_its_line_break() {
         assert_eq!(kinds, [ProblemKind::CommentBroken], "{broken:?}");
     }
 }
+
+#[test]
+fn a_split_gives_each_message_to_one_page_and_leaves_out_code_and_finished_work() {
+    let mut catalog =
+        translated(&[(PAGE, "Try it", ""), (PAGE, "Done", "Selesai"), (OTHER, "Teaching", "")]);
+    catalog.entries[0].references.push(OTHER.to_string());
+    catalog.entries.push(with_note(message(OTHER, "\"user1\"", "\"user1\""), i18n::CODE_NOTE));
+    let parts = i18n::split(&catalog);
+    let names: Vec<(String, Vec<&str>)> = parts
+        .iter()
+        .map(|(page, part)| {
+            (i18n::part_file_name(page), part.entries.iter().map(|e| e.msgid.as_str()).collect())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("lessons-01-raw-cookies.po".to_string(), vec!["Try it"]),
+            ("instructors.po".to_string(), vec!["Teaching"])
+        ]
+    );
+}
