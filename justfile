@@ -127,16 +127,27 @@ docs *args:
       esac
     done
     mkdir -p target/book docs/book
+    # mdbook for one edition: `edition id build ...`. The Indonesian one takes its title and
+    # description from the catalogue, like its pages.
+    edition() {
+      local language=$1 title description
+      shift
+      if [ "$language" = en ]; then MDBOOK_BOOK__LANGUAGE=en mdbook "$@"; return; fi
+      title=$(cargo run --quiet -p i18n -- book-field title)
+      description=$(cargo run --quiet -p i18n -- book-field description)
+      MDBOOK_BOOK__LANGUAGE=$language MDBOOK_BOOK__TITLE=$title MDBOOK_BOOK__DESCRIPTION=$description mdbook "$@"
+    }
     if [ "$action" = serve ]; then
       # Served from target/: a build of one edition never removes the other from docs/book.
-      MDBOOK_BOOK__LANGUAGE=${languages[0]} exec mdbook serve docs --open -d "$PWD/target/book/serve-${languages[0]}"
+      edition "${languages[0]}" serve docs --open -d "$PWD/target/book/serve-${languages[0]}"
+      exit
     fi
     for language in "${languages[@]}"; do
       # mdBook empties the folder it builds into: build each edition beside the book, then put it
       # in place (English at the root of docs/book, Indonesian in docs/book/id).
       stage="$PWD/target/book/$language"
       rm -rf "$stage"
-      MDBOOK_BOOK__LANGUAGE=$language mdbook build docs -d "$stage" 2>&1 | tee "target/mdbook-$language.log"
+      edition "$language" build docs -d "$stage" 2>&1 | tee "target/mdbook-$language.log"
       if grep -E "ERROR|WARN" "target/mdbook-$language.log"; then echo "the book ($language) has errors" >&2; exit 1; fi
       if [ "$language" = en ]; then
         find docs/book -mindepth 1 -maxdepth 1 ! -name id -exec rm -rf {} +

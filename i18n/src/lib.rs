@@ -253,8 +253,61 @@ pub fn generate_pot(root: &Path) -> Result<Catalog> {
             None => pot.entries.push(entry),
         }
     }
+    for (at, name) in BOOK_FIELDS.into_iter().enumerate() {
+        let value = book_field(root, name)?;
+        match pot.entries.iter_mut().find(|e| e.msgctxt.is_none() && e.msgid == value) {
+            Some(existing) => existing.references.push("book.toml".to_string()),
+            None => {
+                let mut entry = Entry::new(value);
+                entry.references.push("book.toml".to_string());
+                entry.extracted_comments.push(format!("i18n: the book's {name} (book.toml)"));
+                pot.entries.insert(at, entry);
+            }
+        }
+    }
     annotate(&mut pot, &code, &prose);
     Ok(pot)
+}
+
+/// The fields of docs/book.toml's `[book]` that readers see and that are translated like the
+/// pages: the title (the menu bar, every page's `<title>`) and the description.
+pub const BOOK_FIELDS: [&str; 2] = ["title", "description"];
+
+/// The English value of a `[book]` field of docs/book.toml (a plain `key = "..."` line).
+pub fn book_field(root: &Path, name: &str) -> Result<String> {
+    let path = root.join("docs").join("book.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
+    let mut in_book = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_book = line == "[book]";
+        } else if in_book
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == name
+        {
+            let value = value.trim();
+            return value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .map(|v| v.replace("\\\"", "\"").replace("\\\\", "\\"))
+                .ok_or_else(|| {
+                    Error(format!("{}: book.{name} is not a plain string", path.display()))
+                });
+        }
+    }
+    Err(Error(format!("{}: no book.{name}", path.display())))
+}
+
+/// A `[book]` field in `language`: its translation from the catalogue, or the English.
+pub fn translated_book_field(root: &Path, name: &str, language: &str) -> Result<String> {
+    let english = book_field(root, name)?;
+    let catalog = read_catalog(&catalog_path(root, language))?;
+    Ok(match catalog.find(None, &english) {
+        Some(entry) if entry.is_translated() => entry.msgstr[0].clone(),
+        _ => english,
+    })
 }
 
 /// One hint in `language`, translated through the catalogue by the same preprocessor as the book

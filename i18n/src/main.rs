@@ -19,6 +19,8 @@ usage: cargo run -p i18n -- COMMAND
                   the catalogue has)
   prune           drop the obsolete entries
   pot [-o FILE]   the English messages (the POT) as `update` extracts them (stdout without -o)
+  book-field title|description
+                  book.toml's title or description in Indonesian (`just docs id` uses it)
   hint FILE       an exercise's hint (exercises/NN-slug/hints/K.md) in Indonesian, through the
                   catalogue (English where a message is not translated yet): `just hint` uses it
 PAGE: a page of the book, such as lessons/01-raw-cookies or instructors";
@@ -199,6 +201,9 @@ fn run(args: &[String]) -> Result<ExitCode> {
             let hint = Path::new(file);
             let hint = hint.strip_prefix(&root).unwrap_or(hint);
             print!("{}", i18n::translated_hint(&root, hint, LANGUAGE)?);
+        }
+        ("book-field", [name]) if i18n::BOOK_FIELDS.contains(name) => {
+            println!("{}", i18n::translated_book_field(&root, name, LANGUAGE)?);
         }
         ("pot", []) => {
             let pot = i18n::generate_pot(&root)?;
