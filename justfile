@@ -142,19 +142,26 @@ docs *args:
       edition "${languages[0]}" serve docs --open -d "$PWD/target/book/serve-${languages[0]}"
       exit
     fi
-    for language in "${languages[@]}"; do
-      # mdBook empties the folder it builds into: build each edition beside the book, then put it
-      # in place (English at the root of docs/book, Indonesian in docs/book/id).
-      stage="$PWD/target/book/$language"
+    # mdBook empties the folder it builds into: each edition is built beside the book, then put
+    # in place (English at the root of docs/book, Indonesian in docs/book/id). The Indonesian one
+    # also gets the English heading ids as anchors (links to `page.html#heading` keep the English
+    # target), so it needs an English build to compare with.
+    build() {
+      local stage="$PWD/target/book/$1"
       rm -rf "$stage"
-      edition "$language" build docs -d "$stage" 2>&1 | tee "target/mdbook-$language.log"
-      if grep -E "ERROR|WARN" "target/mdbook-$language.log"; then echo "the book ($language) has errors" >&2; exit 1; fi
+      edition "$1" build docs -d "$stage" 2>&1 | tee "target/mdbook-$1.log"
+      if grep -E "ERROR|WARN" "target/mdbook-$1.log"; then echo "the book ($1) has errors" >&2; exit 1; fi
+    }
+    if [ "${languages[*]}" = id ] && [ ! -f target/book/en/index.html ]; then build en; fi
+    for language in "${languages[@]}"; do
+      build "$language"
       if [ "$language" = en ]; then
         find docs/book -mindepth 1 -maxdepth 1 ! -name id -exec rm -rf {} +
-        cp -R "$stage/." docs/book/
+        cp -R target/book/en/. docs/book/
       else
+        cargo run --quiet -p i18n -- anchors target/book/en "target/book/$language"
         rm -rf "docs/book/$language"
-        cp -R "$stage" "docs/book/$language"
+        cp -R "target/book/$language" "docs/book/$language"
       fi
     done
 

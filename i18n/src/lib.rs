@@ -310,6 +310,91 @@ pub fn translated_book_field(root: &Path, name: &str, language: &str) -> Result<
     })
 }
 
+/// The `id`s of the headings of a page of the built book, in order.
+fn heading_ids(html: &str) -> Vec<(usize, &str)> {
+    let mut ids = Vec::new();
+    let mut from = 0;
+    while let Some(found) = html[from..].find("<h") {
+        let at = from + found;
+        from = at + 2;
+        let rest = &html[at + 2..];
+        if !rest.starts_with(['1', '2', '3', '4', '5', '6']) {
+            continue;
+        }
+        if let Some(id) = rest[1..].strip_prefix(" id=\"")
+            && let Some(end) = id.find('"')
+        {
+            ids.push((at, &id[..end]));
+        }
+    }
+    ids
+}
+
+/// The translated page with an empty element carrying the English `id` before each heading whose
+/// `id` differs, so that links to `page.html#english-heading` (link targets are not translated)
+/// land on the right section. Headings are paired in order: the translated page has the English
+/// one's structure. Returns the page and how many anchors it gained.
+pub fn keep_english_anchors(
+    english: &str,
+    translated: &str,
+) -> std::result::Result<(String, usize), String> {
+    let english_ids = heading_ids(english);
+    let translated_ids = heading_ids(translated);
+    if english_ids.len() != translated_ids.len() {
+        return Err(format!(
+            "{} headings in English, {} in the translation: a translation added or removed a heading",
+            english_ids.len(),
+            translated_ids.len()
+        ));
+    }
+    let mut out = String::with_capacity(translated.len() + 64 * translated_ids.len());
+    let mut copied = 0;
+    let mut added = 0;
+    for ((_, english_id), (at, id)) in english_ids.iter().zip(&translated_ids) {
+        if english_id != id {
+            out.push_str(&translated[copied..*at]);
+            out.push_str(&format!("<span class=\"english-anchor\" id=\"{english_id}\"></span>"));
+            copied = *at;
+            added += 1;
+        }
+    }
+    out.push_str(&translated[copied..]);
+    Ok((out, added))
+}
+
+/// `keep_english_anchors` for every page of the translated edition `translated_dir`, against the
+/// English edition `english_dir`. Returns the number of anchors added.
+pub fn keep_english_anchors_in(english_dir: &Path, translated_dir: &Path) -> Result<usize> {
+    let mut added = 0;
+    let mut stack = vec![translated_dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| Error(format!("cannot list {}: {e}", dir.display())))?;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|ext| ext != "html") {
+                continue;
+            }
+            let relative = path.strip_prefix(translated_dir).unwrap_or(&path);
+            let Ok(english) = std::fs::read_to_string(english_dir.join(relative)) else { continue };
+            let translated = std::fs::read_to_string(&path)
+                .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+            let (page, count) = keep_english_anchors(&english, &translated)
+                .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+            if count > 0 {
+                std::fs::write(&path, page)
+                    .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+                added += count;
+            }
+        }
+    }
+    Ok(added)
+}
+
 /// One hint in `language`, translated through the catalogue by the same preprocessor as the book
 /// (English where a message has no translation yet). `hint` is `exercises/NN-slug/hints/K.md`.
 pub fn translated_hint(root: &Path, hint: &Path, language: &str) -> Result<String> {
@@ -846,6 +931,23 @@ mod tests {
         assert!(!is_code("Try it", CODE, PROSE), "a heading that a comment happens to contain");
         assert!(!is_code("# Try it: the cookie is sent back\n", CODE, PROSE), "a comment");
         assert!(!is_code("The \"Remember me\" box: a second cookie.", CODE, PROSE));
+    }
+
+    #[test]
+    fn a_translated_page_keeps_the_english_heading_anchors_that_links_point_to() {
+        let english = "<h1 id=\"01--raw-cookies\">01 · Raw cookies</h1><p>x</p><h2 id=\"try-it\">Try it</h2><h3 id=\"curl\">curl</h3>";
+        let translated = "<h1 id=\"01--cookie-mentah\">01 · Cookie mentah</h1><p>y</p><h2 id=\"coba\">Coba</h2><h3 id=\"curl\">curl</h3>";
+        let (page, added) = keep_english_anchors(english, translated).unwrap();
+        assert_eq!(added, 2, "none for a heading whose id did not change");
+        assert_eq!(
+            page,
+            "<span class=\"english-anchor\" id=\"01--raw-cookies\"></span><h1 id=\"01--cookie-mentah\">01 · Cookie mentah</h1><p>y</p>\
+             <span class=\"english-anchor\" id=\"try-it\"></span><h2 id=\"coba\">Coba</h2><h3 id=\"curl\">curl</h3>"
+        );
+        assert!(
+            keep_english_anchors(english, "<h1 id=\"a\">A</h1>").is_err(),
+            "a heading went missing"
+        );
     }
 
     #[test]

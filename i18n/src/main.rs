@@ -21,6 +21,9 @@ usage: cargo run -p i18n -- COMMAND
   pot [-o FILE]   the English messages (the POT) as `update` extracts them (stdout without -o)
   book-field title|description
                   book.toml's title or description in Indonesian (`just docs id` uses it)
+  anchors EN_DIR DIR
+                  give the built edition DIR the English heading ids as extra anchors, so links
+                  to page.html#english-heading work in it (`just docs` runs it)
   hint FILE       an exercise's hint (exercises/NN-slug/hints/K.md) in Indonesian, through the
                   catalogue (English where a message is not translated yet): `just hint` uses it
 PAGE: a page of the book, such as lessons/01-raw-cookies or instructors";
@@ -204,6 +207,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
         }
         ("book-field", [name]) if i18n::BOOK_FIELDS.contains(name) => {
             println!("{}", i18n::translated_book_field(&root, name, LANGUAGE)?);
+        }
+        ("anchors", [english, translated]) => {
+            let added = i18n::keep_english_anchors_in(Path::new(english), Path::new(translated))?;
+            println!("{translated}: {added} English heading anchors kept");
         }
         ("pot", []) => {
             let pot = i18n::generate_pot(&root)?;
