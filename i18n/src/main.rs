@@ -10,11 +10,13 @@ usage: cargo run -p i18n -- COMMAND
   update          extract the English book's messages and merge them into docs/po/id.po:
                   new text untranslated, changed text fuzzy, removed text obsolete
   status [PAGE]   per page: translated / fuzzy / untranslated messages
-  check           fail on any missing, untranslated, fuzzy or obsolete entry (what `just test` runs)
+  check           fail on any missing, untranslated, fuzzy or obsolete entry, or broken code
+                  (the check i18n/tests/catalogue.rs makes in `just test`)
   export PAGE [-o FILE]
                   one page's messages as a standalone .po for a translator (stdout without -o)
   split DIR       every message still to translate, one .po per page in DIR (a message used on
                   several pages only in the first one's file; code in none)
+  todo [-o FILE]  the same messages as split, in one .po, in the book's order
   import FILE...  take the translations of .po files into docs/po/id.po (only English text
                   the catalogue has)
   prune           drop the obsolete entries
@@ -158,6 +160,15 @@ fn run(args: &[String]) -> Result<ExitCode> {
                 total += part.entries.len();
             }
             println!("{total} messages to translate, each in one file");
+        }
+        ("todo", []) => {
+            let catalog = i18n::read_catalog(&path)?;
+            let mut todo = po::Catalog { header: catalog.header.clone(), entries: Vec::new() };
+            for (_, part) in i18n::split(&catalog) {
+                todo.entries.extend(part.entries);
+            }
+            emit(&todo, output.as_deref())?;
+            eprintln!("{} messages to translate", todo.entries.len());
         }
         ("import", files) if !files.is_empty() => {
             let mut catalog = i18n::read_catalog(&path)?;
