@@ -214,6 +214,18 @@ mod tests {
     }
 
     #[test]
+    fn the_claims_of_a_jwt_are_readable_without_the_key_it_is_signed_not_encrypted() {
+        let token = issue(KEY, 7, NOW).unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        const BASE64URL: FastPortable = FastPortable::from(&URL_SAFE, NO_PAD);
+        let claims = base64::decode_engine(payload, &BASE64URL).unwrap();
+        assert_eq!(
+            String::from_utf8(claims).unwrap(),
+            format!(r#"{{"sub":"7","iat":{NOW},"exp":{}}}"#, NOW + 15 * 60)
+        );
+    }
+
+    #[test]
     fn the_same_claims_with_the_same_key_give_the_same_signature() {
         // HMAC is deterministic: a known answer, so the provider above is HMAC-SHA256 indeed.
         // The signature was computed apart, with Python's `hmac` and `hashlib.sha256`.
