@@ -669,6 +669,8 @@ async fn tokens_page(
     context.insert("new_token", &new_token.map(|(_, token)| token));
     context.insert("error", &error);
     context.insert("max_chars", &tokens::MAX_NAME_CHARS);
+    let info = req.connection_info();
+    context.insert("site_url", &format!("{}://{}", info.scheme(), info.host()));
     let mut page = render_status(req, status, "tokens.html", context);
     // A page that shows a token must not stay in any cache.
     page.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
