@@ -1293,6 +1293,19 @@ async fn a_jwt_signed_with_another_key_is_refused_with_401() {
 }
 
 #[actix_web::test]
+async fn the_jwt_key_is_derived_from_secret_key_not_the_cookie_signing_key_itself() {
+    // A signature made with the key that signs the cookies is not a JWT signature here: the
+    // two uses of SECRET_KEY cannot stand in for each other.
+    let clock = Clock::manual(start());
+    let site = site(&clock, &db::for_tests().await);
+    assert_ne!(&jwt::key(&site)[..], site.key().signing());
+    let token = jwt::issue(site.key().signing(), 1, start().unix_timestamp()).unwrap();
+    let mut curl = ApiClient::new(&site).await;
+    let res = curl.get("/api/me", bearer(&token).as_deref()).await;
+    assert_invalid_token(&res, "signature does not match");
+}
+
+#[actix_web::test]
 async fn a_jwt_that_is_not_a_jwt_is_refused_with_401() {
     let clock = Clock::manual(start());
     let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
