@@ -34,6 +34,8 @@ test lesson="":
     echo "== cargo clippy -D warnings"
     cargo clippy --quiet --workspace --all-targets -- -D warnings
     echo "== cargo test"
+    # i18n's tests include the translation's drift check (i18n/tests/catalogue.rs): every English
+    # message of the book translated in docs/po/id.po, none fuzzy, none left over.
     # The exercises' starters fail their tests by design: scripts/check-exercises proves that,
     # and that their solutions pass.
     # The tooling crates have their own recipes: `just e2e` (a browser) and `just load`/`bench`.
@@ -113,13 +115,64 @@ diff a b:
 secret:
     @cargo run --quiet -p shared --bin secret
 
-# Build the book (docs/book); `just docs serve` to read it live at http://127.0.0.1:3000.
-docs action="build":
+# `just docs id` or `just docs en`: one edition; `just docs serve`, `just docs id serve`: read it
+# live at http://127.0.0.1:3000. A build fails on any mdBook error or warning.
+# Build the book: English in docs/book, Bahasa Indonesia in docs/book/id (`just docs id`: only it).
+docs *args:
     #!/usr/bin/env bash
     set -euo pipefail
-    case "{{action}}" in
-      build) mkdir -p target && mdbook build docs 2>&1 | tee target/mdbook.log
-             if grep -E "ERROR|WARN" target/mdbook.log; then echo "the book has errors" >&2; exit 1; fi ;;
-      serve) mdbook serve docs --open ;;
-      *) echo "usage: just docs [build|serve]" >&2; exit 2 ;;
-    esac
+    languages=(en id)
+    action=build
+    for arg in {{args}}; do
+      case "$arg" in
+        en|id) languages=("$arg") ;;
+        build|serve) action=$arg ;;
+        *) echo "usage: just docs [en|id] [build|serve]" >&2; exit 2 ;;
+      esac
+    done
+    mkdir -p target/book docs/book
+    # mdbook for one edition: `edition id build ...`. The Indonesian one takes its title and
+    # description from the catalogue, like its pages.
+    edition() {
+      local language=$1 title description
+      shift
+      if [ "$language" = en ]; then MDBOOK_BOOK__LANGUAGE=en mdbook "$@"; return; fi
+      title=$(cargo run --quiet -p i18n -- book-field title)
+      description=$(cargo run --quiet -p i18n -- book-field description)
+      MDBOOK_BOOK__LANGUAGE=$language MDBOOK_BOOK__TITLE=$title MDBOOK_BOOK__DESCRIPTION=$description mdbook "$@"
+    }
+    if [ "$action" = serve ]; then
+      # Served from target/: a build of one edition never removes the other from docs/book.
+      edition "${languages[0]}" serve docs --open -d "$PWD/target/book/serve-${languages[0]}"
+      exit
+    fi
+    # mdBook empties the folder it builds into: each edition is built beside the book, then put
+    # in place (English at the root of docs/book, Indonesian in docs/book/id). The Indonesian one
+    # also gets the English heading ids as anchors (links to `page.html#heading` keep the English
+    # target), so it needs an English build to compare with.
+    build() {
+      local stage="$PWD/target/book/$1"
+      rm -rf "$stage"
+      edition "$1" build docs -d "$stage" 2>&1 | tee "target/mdbook-$1.log"
+      if grep -E "ERROR|WARN" "target/mdbook-$1.log"; then echo "the book ($1) has errors" >&2; exit 1; fi
+    }
+    if [ "${languages[*]}" = id ] && [ ! -f target/book/en/index.html ]; then build en; fi
+    for language in "${languages[@]}"; do
+      build "$language"
+      if [ "$language" = en ]; then
+        find docs/book -mindepth 1 -maxdepth 1 ! -name id -exec rm -rf {} +
+        cp -R target/book/en/. docs/book/
+      else
+        cargo run --quiet -p i18n -- anchors target/book/en "target/book/$language"
+        rm -rf "docs/book/$language"
+        cp -R "target/book/$language" "docs/book/$language"
+      fi
+    done
+
+# Bring the Indonesian catalogue docs/po/id.po up to date with the English book (README, Translations).
+i18n-update:
+    @cargo run --quiet -p i18n -- update
+
+# Translation progress per page: `just i18n-status`, or one page: `just i18n-status instructors`.
+i18n-status page="":
+    @cargo run --quiet -p i18n -- status {{page}}

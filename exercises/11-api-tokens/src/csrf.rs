@@ -1,0 +1,149 @@
+//! A CSRF token per session, checked on every `POST` (Flask-WTF's `CSRFProtect`, rebuilt small).
+//!
+//! Cross-site request forgery: a page on another site holds a form that posts to this one, and
+//! the browser sends this site's cookies with it, so the post is made as the signed-in dog.
+//! `SameSite=Lax` on the session cookie already stops most of that in today's browsers; a token
+//! stops the rest. Every form here carries a hidden field `csrf_token`: a random value that
+//! lives in the session, on the server. Another site can make the browser post, but it cannot
+//! read this site's pages, so it cannot know the value.
+
+use actix_session::storage::generate_session_key;
+use actix_session::{Session, SessionExt as _, SessionInsertError};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::ErrorInternalServerError;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+use shared::error_page;
+
+/// The session key, and the form field's name (Flask-WTF's).
+const KEY: &str = "_csrf_token";
+pub const FIELD: &str = "csrf_token";
+
+/// Where [`protect`], around the whole site, does not look: the JSON API. `POST /api/token`
+/// trades a password for a JWT in its answer; it reads no cookie and sets none, and another
+/// site that makes a browser post to it cannot read the answer (Flask-WTF: `@csrf.exempt`).
+/// The rest of `/api/` is checked by [`protect_api`], once `login_required` knows who is asking
+/// and how.
+const API: &str = "/api/";
+
+// ANCHOR: token
+/// This session's token, made the first time a page with a form needs it: 64 random letters and
+/// digits from the OS (the generator actix-session uses for session ids). A new session has a
+/// new token; `login_user` starts a new session, so a login changes the token too.
+pub fn token(session: &Session) -> Result<String, SessionInsertError> {
+    if let Some(token) = session.get::<String>(KEY).ok().flatten() {
+        return Ok(token);
+    }
+    let token: String = generate_session_key().into();
+    session.insert(KEY, &token)?;
+    Ok(token)
+}
+// ANCHOR_END: token
+
+// ANCHOR: protect
+/// Inside `SessionMiddleware`, around every route: a `POST` whose `csrf_token` field is missing
+/// or differs from the session's is refused with 403 before any handler sees it. One place, so
+/// a new form cannot forget the check.
+///
+/// Not checked: a request with an `Authorization` header. CSRF abuses what a browser sends on
+/// its own, its cookies. No browser adds an `Authorization` header on its own, and another
+/// site's page cannot make it add one (a script would need this site's CORS permission, which
+/// it never gives). Such a request is a client with a token, and `current_user` is judged by
+/// the header alone (`login.rs`).
+pub async fn protect(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.path().starts_with(API) {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    }
+    check(req, next).await
+}
+
+/// The same check for the API's scope, inside its `login_required`: an anonymous call has had
+/// its 401 by then, a call with a token passes, and a browser's call made with its cookies must
+/// carry the token like any form.
+pub async fn protect_api(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    check(req, next).await
+}
+
+async fn check<B: MessageBody>(
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    if req.method() != Method::POST || req.headers().contains_key(AUTHORIZATION) {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    }
+    // Read the form, then put it back for the handler's `web::Form`.
+    let body = req.extract::<web::Bytes>().await?;
+    let sent = values(&body, FIELD);
+    if sent.len() > 1 {
+        // Which one would count? Neither: a form never sends it twice.
+        let page =
+            error_page(req.request(), StatusCode::BAD_REQUEST, "The form sent csrf_token twice.");
+        return Ok(req.into_response(page).map_into_right_body());
+    }
+    let sent = sent.first().map(|value| value.to_vec());
+    req.set_payload(Payload::from(body));
+    let expected = req.get_session().get::<String>(KEY).map_err(ErrorInternalServerError)?;
+    let ok = match (sent, expected) {
+        (Some(sent), Some(expected)) => constant_time_eq(&sent, expected.as_bytes()),
+        _ => false,
+    };
+    if ok {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    }
+    let page = error_page(
+        req.request(),
+        StatusCode::FORBIDDEN,
+        "This form is out of date or did not come from this site (its CSRF token is missing or \
+         wrong). Go back, reload the page, and send it again.",
+    );
+    Ok(req.into_response(page).map_into_right_body())
+}
+
+/// The raw values of `name` in a form body (`a=1&csrf_token=...`). The token is letters and
+/// digits only, so a value that needs percent-decoding cannot be it anyway.
+fn values<'a>(body: &'a [u8], name: &str) -> Vec<&'a [u8]> {
+    let values = body.split(|&byte| byte == b'&').filter_map(|pair| {
+        let rest = pair.strip_prefix(name.as_bytes())?;
+        rest.strip_prefix(b"=")
+    });
+    values.collect()
+}
+
+/// Compares in time that depends on the length only, not on where the first difference is, so
+/// timing the 403 cannot guess the token one character at a time.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+// ANCHOR_END: protect
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_is_found_by_its_exact_name() {
+        let body = b"body=hi&xcsrf_token=no&csrf_token=abc123&z=1";
+        assert_eq!(values(body, FIELD), [&b"abc123"[..]]);
+        assert!(values(b"body=hi", FIELD).is_empty());
+        assert!(values(b"csrf_token", FIELD).is_empty());
+        assert_eq!(values(b"csrf_token=", FIELD), [&b""[..]]);
+        assert_eq!(values(b"csrf_token=a&csrf_token=b", FIELD), [&b"a"[..], &b"b"[..]]);
+    }
+
+    #[test]
+    fn equal_means_same_length_and_same_bytes() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
+}

@@ -1,0 +1,239 @@
+//! JSON Web Tokens: `POST /api/token` trades a username and a password for one, and
+//! `Authorization: Bearer <jwt>` proves who you are until it expires.
+//!
+//! A JWT is three base64url parts joined by dots: a header (`{"alg":"HS256","typ":"JWT"}`), the
+//! claims (`{"sub":"1","iat":...,"exp":...}`) and a signature of the first two. Anyone can read
+//! the claims (they are not encrypted); nobody without the key can change them. The server keeps
+//! nothing: the signature and `exp` are the whole check, which is why a JWT cannot be revoked
+//! before it expires, and why it is short-lived.
+//!
+//! Flask: `flask_jwt_extended` (`create_access_token(identity=...)`, `@jwt_required()`), or
+//! PyJWT by hand: `jwt.encode({"sub": ..., "exp": ...}, key, algorithm="HS256")`.
+
+use actix_web::cookie::time::Duration;
+use base64::alphabet::URL_SAFE;
+use base64::engine::fast_portable::{FastPortable, NO_PAD};
+use hmac::{Hmac, Mac};
+use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::signature::{self, Signer, Verifier};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use shared::Site;
+
+// ANCHOR: claims
+/// How long a JWT is good for. Short: nothing on the server can take one back.
+pub const LIFETIME: Duration = Duration::minutes(15);
+
+/// The claims this app signs: `sub` (subject: the user's id, a string as the standard says),
+/// `iat` (issued at) and `exp` (expires), both in seconds since 1970.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+// ANCHOR_END: claims
+
+// ANCHOR: key
+/// The HS256 key: derived from `SECRET_KEY` (HMAC-SHA256 of a fixed label, keyed with the
+/// site's signing key), not the signing key itself, so a JWT signature and a cookie signature
+/// can never stand in for each other. Changing `SECRET_KEY` ends every JWT, as it ends every
+/// session.
+pub fn key(site: &Site) -> [u8; 32] {
+    let mut mac =
+        HmacSha256::new_from_slice(site.key().signing()).expect("HMAC takes a key of any length");
+    mac.update(b"session-lessons lesson 11: the HS256 key for JWTs");
+    mac.finalize().into_bytes().into()
+}
+// ANCHOR_END: key
+
+// ANCHOR: issue
+/// A JWT for user `id`, good from `now` (unix seconds) for [`LIFETIME`].
+pub fn issue(key: &[u8], id: i64, now: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    install_hs256();
+    let claims = Claims { sub: id.to_string(), iat: now, exp: now + LIFETIME.whole_seconds() };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(key)?)
+}
+// ANCHOR_END: issue
+
+// ANCHOR: verify
+/// Why a JWT was refused. The message goes back to the client in the 401 answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Not three base64url parts of JSON, or claims of the wrong shape.
+    Malformed,
+    /// A header that names another algorithm than HS256: `none`, `RS256`, anything.
+    WrongAlgorithm,
+    /// Not signed with this server's key, or changed after it was signed.
+    BadSignature,
+    /// `exp` has passed.
+    Expired,
+}
+
+impl Refused {
+    pub fn message(self) -> &'static str {
+        match self {
+            Refused::Malformed => "The token is not a well-formed JWT.",
+            Refused::WrongAlgorithm => {
+                "The token is not signed with HS256, the only algorithm accepted."
+            }
+            Refused::BadSignature => {
+                "The token's signature does not match: it was changed, or not made here."
+            }
+            Refused::Expired => "The token has expired: ask POST /api/token for a new one.",
+        }
+    }
+}
+
+/// The claims of `token` if it is an HS256 JWT signed with `key` that has not expired at `now`.
+///
+/// The algorithm is fixed here, never taken from the token's header: a header saying
+/// `"alg":"none"` (no signature at all) or `"alg":"RS256"` is refused before any check. The
+/// expiry is checked against `now` (the site's clock, which tests move), with no leeway.
+pub fn verify(key: &[u8], token: &str, now: i64) -> Result<Claims, Refused> {
+    install_hs256();
+    // jsonwebtoken refuses these too (it knows no `none`); reading `alg` first names the reason.
+    if named_algorithm(token).is_some_and(|alg| alg != "HS256") {
+        return Err(Refused::WrongAlgorithm);
+    }
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    // jsonwebtoken would compare `exp` with the system clock; the site's clock does it below.
+    validation.validate_exp = false;
+    validation.leeway = 0;
+    let key = DecodingKey::from_secret(key).map_err(|_| Refused::BadSignature)?;
+    let claims = match jsonwebtoken::decode::<Claims>(token, &key, &validation) {
+        Ok(data) => data.claims,
+        Err(error) => {
+            return Err(match error.kind() {
+                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                    Refused::WrongAlgorithm
+                }
+                ErrorKind::InvalidSignature => Refused::BadSignature,
+                _ => Refused::Malformed,
+            });
+        }
+    };
+    if claims.exp <= now {
+        return Err(Refused::Expired);
+    }
+    Ok(claims)
+}
+
+/// The `alg` that the header of `token` names, if it has a readable one. Only to say why a
+/// token is refused: what is checked is fixed in [`verify`], whatever the header says.
+fn named_algorithm(token: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct NamedAlgorithm {
+        alg: String,
+    }
+    const BASE64URL: FastPortable = FastPortable::from(&URL_SAFE, NO_PAD);
+    let header = base64::decode_engine(token.split('.').next()?, &BASE64URL).ok()?;
+    serde_json::from_slice::<NamedAlgorithm>(&header).ok().map(|header| header.alg)
+}
+// ANCHOR_END: verify
+
+// ANCHOR: hs256
+/// jsonwebtoken 10 and later sign with whatever crypto backend the app installs. Its two
+/// built-in ones bring all of RSA and elliptic curves (or AWS's C library); HS256 needs only
+/// HMAC-SHA256, which the `cookie` crate already builds for signed cookies. So: this provider,
+/// HS256 only, installed once for the process.
+static HS256_ONLY: CryptoProvider = CryptoProvider {
+    signer_factory: |algorithm, key| match algorithm {
+        Algorithm::HS256 => Ok(Box::new(Hs256(mac(key.as_bytes())?))),
+        _ => Err(ErrorKind::UnsupportedAlgorithm.into()),
+    },
+    verifier_factory: |algorithm, key| match algorithm {
+        Algorithm::HS256 => Ok(Box::new(Hs256(mac(key.try_get_as_bytes()?)?))),
+        _ => Err(ErrorKind::UnsupportedAlgorithm.into()),
+    },
+    // Only needed for JWK key sets (public keys published as JSON), which this app has none of.
+    key_utils: KeyUtils::new_unimplemented(),
+};
+
+fn install_hs256() {
+    // Already installed (by an earlier call) is fine: it is this one.
+    let _ = HS256_ONLY.install_default();
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+fn mac(key: &[u8]) -> Result<HmacSha256, jsonwebtoken::errors::Error> {
+    HmacSha256::new_from_slice(key).map_err(|_| ErrorKind::InvalidKeyFormat.into())
+}
+
+struct Hs256(HmacSha256);
+
+impl Signer<Vec<u8>> for Hs256 {
+    fn try_sign(&self, message: &[u8]) -> Result<Vec<u8>, signature::Error> {
+        let mut mac = self.0.clone();
+        mac.update(message);
+        Ok(mac.finalize().into_bytes().to_vec())
+    }
+}
+
+impl Verifier<Vec<u8>> for Hs256 {
+    /// `verify_slice` compares in constant time.
+    fn verify(&self, message: &[u8], signature: &Vec<u8>) -> Result<(), signature::Error> {
+        let mut mac = self.0.clone();
+        mac.update(message);
+        mac.verify_slice(signature).map_err(|_| signature::Error::new())
+    }
+}
+
+impl JwtSigner for Hs256 {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::HS256
+    }
+}
+
+impl JwtVerifier for Hs256 {
+    fn algorithm(&self) -> Algorithm {
+        Algorithm::HS256
+    }
+}
+// ANCHOR_END: hs256
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const NOW: i64 = 1_700_000_000;
+
+    #[test]
+    fn a_token_made_here_is_accepted_until_it_expires() {
+        let token = issue(KEY, 7, NOW).unwrap();
+        assert_eq!(token.matches('.').count(), 2, "{token}");
+        let claims = verify(KEY, &token, NOW + 60).unwrap();
+        assert_eq!(claims, Claims { sub: "7".into(), iat: NOW, exp: NOW + 15 * 60 });
+        assert_eq!(verify(KEY, &token, NOW + 15 * 60 - 1).map(|c| c.sub), Ok("7".into()));
+        assert_eq!(verify(KEY, &token, NOW + 15 * 60), Err(Refused::Expired));
+    }
+
+    #[test]
+    fn the_claims_of_a_jwt_are_readable_without_the_key_it_is_signed_not_encrypted() {
+        let token = issue(KEY, 7, NOW).unwrap();
+        let payload = token.split('.').nth(1).unwrap();
+        const BASE64URL: FastPortable = FastPortable::from(&URL_SAFE, NO_PAD);
+        let claims = base64::decode_engine(payload, &BASE64URL).unwrap();
+        assert_eq!(
+            String::from_utf8(claims).unwrap(),
+            format!(r#"{{"sub":"7","iat":{NOW},"exp":{}}}"#, NOW + 15 * 60)
+        );
+    }
+
+    #[test]
+    fn the_same_claims_with_the_same_key_give_the_same_signature() {
+        // HMAC is deterministic: a known answer, so the provider above is HMAC-SHA256 indeed.
+        // The signature was computed apart, with Python's `hmac` and `hashlib.sha256`.
+        let token = issue(b"secret", 1, 0).unwrap();
+        assert_eq!(
+            token,
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIiwiaWF0IjowLCJleHAiOjkwMH0.\
+             XFwMnQhcR2toRaTbuOkv0JSiBzY47a5HwEFTIGsnMrg"
+        );
+    }
+}
