@@ -104,7 +104,10 @@ async fn open_with(options: SqliteConnectOptions, memory: bool) -> Result<Db, sq
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new();
+    // A pool pings a connection before lending it, to catch a database server that hung up.
+    // SQLite runs inside this process and cannot hang up; the ping was one more round trip to
+    // the connection's thread for every query.
+    let pool = SqlitePoolOptions::new().test_before_acquire(false);
     // An in-memory database lives as long as a connection to it: keep exactly one open.
     let pool = if memory {
         pool.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None)

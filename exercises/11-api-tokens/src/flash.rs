@@ -48,7 +48,15 @@ pub fn flash(
 
 /// Flask: `get_flashed_messages(with_categories=True)`: the waiting messages, taken out of the
 /// session, so they are shown once.
+///
+/// Every page calls it, and most have nothing to take. actix-session's `remove` marks the
+/// session changed even when the key is not there, and a changed session is written again: the
+/// whole cookie encrypted anew and sent with every page (a row written, from lesson 09 on). So
+/// look first, and remove only what is there.
 pub fn take(session: &Session) -> Vec<Flash> {
+    if !session.contains_key(KEY) {
+        return Vec::new();
+    }
     match session.remove_as::<Vec<(Category, String)>>(KEY) {
         Some(Ok(waiting)) => waiting
             .into_iter()
@@ -58,3 +66,25 @@ pub fn take(session: &Session) -> Vec<Flash> {
     }
 }
 // ANCHOR_END: flash
+
+#[cfg(test)]
+mod tests {
+    use actix_session::{SessionExt as _, SessionStatus};
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn a_page_with_no_message_leaves_the_session_unchanged_and_a_message_is_shown_once() {
+        let req = TestRequest::default().to_srv_request();
+        let session = req.get_session();
+        assert!(take(&session).is_empty());
+        assert_eq!(session.status(), SessionStatus::Unchanged, "nothing to write back");
+
+        flash(&session, Category::Success, "Logged in.").unwrap();
+        let shown = take(&session);
+        assert_eq!(shown.len(), 1);
+        assert_eq!((shown[0].category, shown[0].message.as_str()), ("success", "Logged in."));
+        assert!(take(&session).is_empty(), "shown once");
+    }
+}
