@@ -164,7 +164,13 @@ pub enum KeySource {
 pub struct Config {
     pub host: String,
     pub port: u16,
-    key: Option<(Key, KeySource)>,
+    /// The lesson's number: its keys are derived from `SECRET_KEY` with it.
+    number: u8,
+    /// `SECRET_KEY` itself, and where it came from.
+    secret: Option<(Key, KeySource)>,
+    /// This lesson's own key, derived from `secret` ([`lesson_key`]).
+    key: Option<Key>,
+    /// The fallbacks, derived the same way.
     fallback_keys: Vec<Key>,
     values: BTreeMap<&'static str, String>,
 }
@@ -175,7 +181,8 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("host", &self.host)
             .field("port", &self.port)
-            .field("key", &self.key.as_ref().map(|(_, source)| source))
+            .field("number", &self.number)
+            .field("key", &self.secret.as_ref().map(|(_, source)| source))
             .field("fallback_keys", &self.fallback_keys.len())
             .field("values", &self.values)
             .finish()
@@ -220,7 +227,7 @@ impl Config {
             Some(port) => port.trim().parse().map_err(|_| bad_port(port))?,
             None => 8000 + u16::from(number),
         };
-        let key = if !needs_key {
+        let secret = if !needs_key {
             None
         } else if let Some(text) = values.get("SECRET_KEY") {
             Some((key_from_env(text)?, KeySource::Env))
@@ -228,19 +235,24 @@ impl Config {
             let (key, created) = load_dev_key(dev_key)?;
             Some((key, KeySource::DevFile { path: dev_key.to_path_buf(), created }))
         };
-        let fallback_keys = match values.get("SECRET_KEY_FALLBACKS") {
+        let fallbacks = match values.get("SECRET_KEY_FALLBACKS") {
             Some(text) if needs_key => keys_from_env(text)?,
             _ => Vec::new(),
         };
-        Ok(Config { host, port, key, fallback_keys, values })
+        let key = secret.as_ref().map(|(secret, _)| lesson_key(secret, number));
+        let fallback_keys = fallbacks.iter().map(|old| lesson_key(old, number)).collect();
+        Ok(Config { host, port, number, secret, key, fallback_keys, values })
     }
 
     /// A configuration for tests: a fresh random key, nothing from the environment.
     pub fn for_tests(number: u8) -> Config {
+        let secret = Key::generate();
         Config {
             host: "127.0.0.1".into(),
             port: 8000 + u16::from(number),
-            key: Some((Key::generate(), KeySource::Test)),
+            number,
+            key: Some(lesson_key(&secret, number)),
+            secret: Some((secret, KeySource::Test)),
             fallback_keys: Vec::new(),
             values: BTreeMap::new(),
         }
@@ -255,8 +267,13 @@ impl Config {
             .find(|var| var.name == name)
             .unwrap_or_else(|| panic!("{name} is not in shared::config::VARS"));
         let checked = match var.kind {
-            VarKind::Key => key_from_env(value).map(|key| self.key = Some((key, KeySource::Env))),
-            VarKind::Keys => keys_from_env(value).map(|keys| self.fallback_keys = keys),
+            VarKind::Key => key_from_env(value).map(|secret| {
+                self.key = Some(lesson_key(&secret, self.number));
+                self.secret = Some((secret, KeySource::Env));
+            }),
+            VarKind::Keys => keys_from_env(value).map(|keys| {
+                self.fallback_keys = keys.iter().map(|old| lesson_key(old, self.number)).collect();
+            }),
             _ => check(var, value),
         };
         if let Err(error) = checked {
@@ -266,19 +283,40 @@ impl Config {
         self
     }
 
-    /// The secret key, if the lesson uses one.
+    /// This lesson's key, if the lesson uses one: derived from `SECRET_KEY` and the lesson's
+    /// number ([`lesson_key`]), so no other lesson (and no other app given the same
+    /// `SECRET_KEY`) makes a cookie this lesson accepts. Everything the lesson signs or
+    /// encrypts uses this key, never `SECRET_KEY` itself.
     pub fn key(&self) -> Option<&Key> {
-        self.key.as_ref().map(|(key, _)| key)
+        self.key.as_ref()
+    }
+
+    /// `SECRET_KEY` itself (or the development key): only to derive keys from.
+    pub fn secret_key(&self) -> Option<&Key> {
+        self.secret.as_ref().map(|(key, _)| key)
     }
 
     pub fn key_source(&self) -> Option<&KeySource> {
-        self.key.as_ref().map(|(_, source)| source)
+        self.secret.as_ref().map(|(_, source)| source)
     }
 
-    /// The older keys of `SECRET_KEY_FALLBACKS`, newest first: empty unless it is set (and the
-    /// lesson uses a key). Only exercise 03 reads them; the server still signs with [`Config::key`].
+    /// The lesson's keys derived from the older keys of `SECRET_KEY_FALLBACKS`, newest first:
+    /// empty unless it is set (and the lesson uses a key). Only exercise 03 reads them; the
+    /// server still signs with [`Config::key`].
     pub fn fallback_keys(&self) -> &[Key] {
         &self.fallback_keys
+    }
+
+    /// The keys other apps would derive from the same `SECRET_KEY`: every other lesson's (up to
+    /// lesson 20), and `SECRET_KEY` used as it is, as an app that derives nothing would. Only
+    /// for the cookie inspector, to say "made by another app" instead of "changed".
+    pub fn keys_of_other_apps(&self) -> Vec<(String, Key)> {
+        let Some((secret, _)) = &self.secret else { return Vec::new() };
+        let mut keys = vec![("an app that uses SECRET_KEY as it is".to_string(), secret.clone())];
+        for other in (1..=20).filter(|other| *other != self.number) {
+            keys.push((format!("lesson {other:02}"), lesson_key(secret, other)));
+        }
+        keys
     }
 
     /// A flag variable ([`VarKind::Flag`]); unset means off. Checked at start-up.
@@ -372,6 +410,22 @@ fn parse_flag(value: &str) -> Option<bool> {
         "0" | "false" | "no" | "off" | "" => Some(false),
         _ => None,
     }
+}
+
+/// Lesson `number`'s own key, derived from `secret` (`SECRET_KEY`): HMAC-SHA512 of a label
+/// that names the lesson, keyed with the secret; 64 bytes, as `Key` needs (32 to sign, 32 to
+/// encrypt). One secret to configure, a different key for each use: a key should sign one
+/// kind of thing only, or whatever one app signs is believed by every other app that has the
+/// key. Browsers send a cookie to every port of a host, so lesson 05's cookies reach lesson 06:
+/// with one shared key, a `user_id` written on lesson 05's `/session` page signed in on 06.
+/// (Flask signs its session with `SECRET_KEY` and the salt `"cookie-session"`, the same idea.)
+pub fn lesson_key(secret: &Key, number: u8) -> Key {
+    use hmac::{Hmac, Mac};
+    let label = format!("session-lessons: the keys of lesson {number:02}");
+    let mut mac = <Hmac<sha2::Sha512> as Mac>::new_from_slice(secret.master())
+        .expect("HMAC takes a key of any length");
+    mac.update(label.as_bytes());
+    Key::from(mac.finalize().into_bytes().as_slice())
 }
 
 /// Decodes a key in the form `just secret` prints. Standard base64 is accepted too.
@@ -514,7 +568,8 @@ mod tests {
         let config =
             Config::from_lookup(3, true, env(&[("SECRET_KEY", &text)]), &temp_path("k")).unwrap();
         assert_eq!(config.key_source(), Some(&KeySource::Env));
-        assert!(config.key() == Some(&decode_key(&text).unwrap()));
+        assert!(config.secret_key() == Some(&decode_key(&text).unwrap()));
+        assert!(config.key() == Some(&lesson_key(&decode_key(&text).unwrap(), 3)));
     }
 
     #[test]
@@ -616,8 +671,8 @@ mod tests {
             Config::from_lookup(3, true, env(&[("SECRET_KEY_FALLBACKS", &list)]), &temp_path("fb"))
                 .unwrap();
         assert_eq!(config.fallback_keys().len(), 2);
-        assert!(config.fallback_keys()[0] == decode_key(&new).unwrap());
-        assert!(config.fallback_keys()[1] == decode_key(&old).unwrap());
+        assert!(config.fallback_keys()[0] == lesson_key(&decode_key(&new).unwrap(), 3));
+        assert!(config.fallback_keys()[1] == lesson_key(&decode_key(&old).unwrap(), 3));
 
         let bad = format!("{new},mysecretkey");
         let error =
@@ -633,8 +688,29 @@ mod tests {
         let config = Config::for_tests(3)
             .with("SECRET_KEY", &encode_key(&key))
             .with("SECRET_KEY_FALLBACKS", &encode_key(&old));
-        assert!(config.key() == Some(&key));
+        assert!(config.secret_key() == Some(&key));
+        assert!(config.key() == Some(&lesson_key(&key, 3)));
         assert_eq!(config.key_source(), Some(&KeySource::Env));
-        assert!(config.fallback_keys() == [old]);
+        assert!(config.fallback_keys() == [lesson_key(&old, 3)]);
+    }
+
+    #[test]
+    fn each_lesson_derives_its_own_key_from_one_secret_key() {
+        let secret = Key::generate();
+        let keys: Vec<Key> = (1..=20).map(|number| lesson_key(&secret, number)).collect();
+        for (i, key) in keys.iter().enumerate() {
+            assert!(key != &secret, "lesson {} uses SECRET_KEY as it is", i + 1);
+            for other in &keys[i + 1..] {
+                assert!(key != other, "two lessons share a key");
+            }
+        }
+        // The same secret, the same lesson: the same key at every start (cookies survive a
+        // restart); another secret, another key.
+        assert!(lesson_key(&secret, 5) == lesson_key(&secret, 5));
+        assert!(lesson_key(&Key::generate(), 5) != lesson_key(&secret, 5));
+        let config = Config::for_tests(6);
+        let others = config.keys_of_other_apps();
+        assert_eq!(others.len(), 20, "SECRET_KEY itself and lessons 01-20 but 06");
+        assert!(others.iter().all(|(_, key)| Some(key) != config.key()));
     }
 }

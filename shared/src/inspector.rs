@@ -31,14 +31,21 @@ pub struct CookieReport {
     pub name: String,
     /// The value as it arrived (still percent-encoded).
     pub raw: String,
-    /// `plain`, `verified`, `decrypted`, `failed`, `unknown` or `malformed`.
+    /// `plain`, `verified`, `decrypted`, `another-app`, `failed`, `unknown` or `malformed`.
     pub verdict: &'static str,
     /// A sentence for the student: what the server makes of this cookie.
     pub detail: String,
 }
 
-/// Builds the report for `req`.
-pub fn inspect(req: &HttpRequest, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Report {
+/// Builds the report for `req`. `others`: the keys other apps derive from the same
+/// `SECRET_KEY` ([`crate::Config::keys_of_other_apps`]), tried only on a cookie that fails with
+/// `key`, to tell "made by another app" from "changed".
+pub fn inspect(
+    req: &HttpRequest,
+    kinds: &[(&str, CookieKind)],
+    key: Option<&Key>,
+    others: &[(String, Key)],
+) -> Report {
     let headers: Vec<String> = req
         .headers()
         .get_all(COOKIE)
@@ -52,12 +59,17 @@ pub fn inspect(req: &HttpRequest, kinds: &[(&str, CookieKind)], key: Option<&Key
         .split(';')
         .map(str::trim)
         .filter(|piece| !piece.is_empty())
-        .map(|piece| report(piece, kinds, key))
+        .map(|piece| report(piece, kinds, key, others))
         .collect();
     Report { header: Some(header), cookies }
 }
 
-fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> CookieReport {
+fn report(
+    piece: &str,
+    kinds: &[(&str, CookieKind)],
+    key: Option<&Key>,
+    others: &[(String, Key)],
+) -> CookieReport {
     let (name, raw) = piece.split_once('=').unwrap_or((piece, ""));
     let mut out = CookieReport {
         name: name.trim().to_string(),
@@ -83,12 +95,17 @@ fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Cooki
                     "verified",
                     format!("Signature OK. The value (readable by anyone): {:?}", ok.value()),
                 ),
-                None => (
-                    "failed",
-                    "Signature check failed: the cookie was changed or signed with another key. \
-                 The server ignores it."
-                        .to_string(),
-                ),
+                None => match made_by(&cookie, others, |jar, key| {
+                    jar.signed(key).get(cookie.name())
+                }) {
+                    Some(app) => ("another-app", another_app(app)),
+                    None => (
+                        "failed",
+                        "Signature check failed: the cookie was changed or signed with another \
+                         key. The server ignores it."
+                            .to_string(),
+                    ),
+                },
             }
         }
         (Some(CookieKind::Private), Some(key)) => {
@@ -96,12 +113,17 @@ fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Cooki
                 Some(ok) => {
                     ("decrypted", format!("Decrypted with the server's key: {}", ok.value()))
                 }
-                None => (
-                    "failed",
-                    "Decryption failed: the cookie was changed or encrypted with another key. \
-                     The server ignores it."
-                        .to_string(),
-                ),
+                None => match made_by(&cookie, others, |jar, key| {
+                    jar.private(key).get(cookie.name())
+                }) {
+                    Some(app) => ("another-app", another_app(app)),
+                    None => (
+                        "failed",
+                        "Decryption failed: the cookie was changed or encrypted with another key. \
+                         The server ignores it."
+                            .to_string(),
+                    ),
+                },
             }
         }
         (Some(_), None) => ("unknown", "The server has no key to check this cookie.".into()),
@@ -109,6 +131,24 @@ fn report(piece: &str, kinds: &[(&str, CookieKind)], key: Option<&Key>) -> Cooki
     out.verdict = verdict;
     out.detail = detail;
     out
+}
+
+/// Which of `others` made `cookie`, if one did: `open` verifies or decrypts with a key.
+fn made_by<'a>(
+    cookie: &Cookie<'static>,
+    others: &'a [(String, Key)],
+    open: impl Fn(&CookieJar, &Key) -> Option<Cookie<'static>>,
+) -> Option<&'a str> {
+    let jar = jar(cookie);
+    others.iter().find(|(_, key)| open(&jar, key).is_some()).map(|(app, _)| app.as_str())
+}
+
+fn another_app(app: &str) -> String {
+    format!(
+        "Made by another app: {app}, with a key derived from the same SECRET_KEY. Browsers send \
+         a cookie to every port of a host, so other lessons' cookies arrive here too. This \
+         lesson's key is its own, so the server ignores it."
+    )
 }
 
 fn jar(cookie: &Cookie<'static>) -> CookieJar {
@@ -128,7 +168,7 @@ mod tests {
     #[test]
     fn no_cookie_header_means_an_empty_report() {
         let req = TestRequest::default().to_http_request();
-        assert_eq!(inspect(&req, KINDS, None), Report { header: None, cookies: vec![] });
+        assert_eq!(inspect(&req, KINDS, None, &[]), Report { header: None, cookies: vec![] });
     }
 
     #[test]
@@ -136,7 +176,7 @@ mod tests {
         let req = TestRequest::default()
             .insert_header((COOKIE, "user=al%20ice;  other=1"))
             .to_http_request();
-        let report = inspect(&req, KINDS, None);
+        let report = inspect(&req, KINDS, None, &[]);
         assert_eq!(report.header.as_deref(), Some("user=al%20ice;  other=1"));
         assert_eq!(report.cookies[0].raw, "al%20ice");
         assert_eq!(report.cookies[0].verdict, "plain");
@@ -155,7 +195,25 @@ mod tests {
             let req = TestRequest::default()
                 .insert_header((COOKIE, format!("signed={value}")))
                 .to_http_request();
-            assert_eq!(inspect(&req, KINDS, Some(&key)).cookies[0].verdict, verdict);
+            assert_eq!(inspect(&req, KINDS, Some(&key), &[]).cookies[0].verdict, verdict);
         }
+    }
+
+    #[test]
+    fn a_cookie_made_by_another_lesson_with_the_same_secret_key_says_so() {
+        let config = crate::Config::for_tests(6);
+        let others = config.keys_of_other_apps();
+        let lesson_05 = &others.iter().find(|(app, _)| app == "lesson 05").unwrap().1;
+        let mut jar = CookieJar::new();
+        jar.signed_mut(lesson_05).add(Cookie::new("signed", "alice"));
+        let value = jar.delta().next().unwrap().value().to_string();
+        let req = TestRequest::default()
+            .insert_header((COOKIE, format!("signed={value}")))
+            .to_http_request();
+        let report = inspect(&req, KINDS, config.key(), &others);
+        assert_eq!(report.cookies[0].verdict, "another-app");
+        assert!(report.cookies[0].detail.contains("lesson 05"), "{}", report.cookies[0].detail);
+        // Without the list (or with a changed value), it is simply a failed check.
+        assert_eq!(inspect(&req, KINDS, config.key(), &[]).cookies[0].verdict, "failed");
     }
 }

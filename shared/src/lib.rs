@@ -4,6 +4,7 @@
 //! - [`Lesson`] and [`run`]: a lesson describes itself; `run` starts the server.
 //! - [`render`]: tera templates (autoescape on) inside one base layout with the cookie inspector.
 //! - [`inspector`]: the panel that shows the `Cookie` header as the server received it.
+//! - [`hashing`]: password hashes run a few at a time ([`Site::hash`]), never hundreds at once.
 //! - [`guard`]: bad input (huge cookies, non-form bodies, non-UTF-8 fields) refused with a 4xx page.
 //! - [`testkit`]: the lesson's app in-process, a client that keeps cookies like a browser.
 //! - [`Clock`]: the time, which tests can move forward by hand.
@@ -13,6 +14,7 @@
 pub mod clock;
 pub mod config;
 pub mod guard;
+pub mod hashing;
 pub mod inspector;
 mod server;
 pub mod testkit;

@@ -8,13 +8,16 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::error::{ErrorInternalServerError, InternalError};
-use actix_web::middleware::{Next, from_fn};
+use actix_web::error::{
+    ErrorInternalServerError, InternalError, PathError, QueryPayloadError, UrlencodedError,
+};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, FromRequest, HttpRequest, HttpServer, ResponseError, web};
 use cookie::Key;
 
 use crate::clock::Clock;
 use crate::config::{Config, KeySource};
+use crate::hashing::{Busy, Hashing};
 use crate::web_pages::error_page;
 use crate::{Lesson, guard, web_pages};
 
@@ -33,6 +36,10 @@ struct Inner {
     /// What the base layout shows the same way on every page, ready for the templates.
     layout: web_pages::Layout,
     clock: Clock,
+    /// The keys other apps derive from the same `SECRET_KEY`, for the cookie inspector.
+    other_keys: Arc<Vec<(String, Key)>>,
+    /// The bound on password hashes running at once.
+    hashing: Hashing,
     log_requests: bool,
     /// What [`Site::state`] made, one value per type.
     state: Arc<Mutex<Vec<Arc<dyn Any + Send + Sync>>>>,
@@ -66,7 +73,20 @@ impl Site {
         let layout = web_pages::Layout::of(lesson);
         let state = Arc::default();
         let data = Vec::new();
-        let inner = Inner { lesson, config, tera, layout, clock, log_requests, state, data };
+        let other_keys = Arc::new(config.keys_of_other_apps());
+        let hashing = Hashing::per_core();
+        let inner = Inner {
+            lesson,
+            config,
+            tera,
+            layout,
+            clock,
+            other_keys,
+            hashing,
+            log_requests,
+            state,
+            data,
+        };
         Ok(Site { inner: Arc::new(inner) })
     }
 
@@ -93,7 +113,25 @@ impl Site {
         &self.inner.config
     }
 
-    /// The secret key. Lessons that declare a signed or private cookie always have one.
+    /// Replaces the bound on password hashes (tests: one permit, no wait, to see the 503).
+    pub fn with_hashing(self, hashing: Hashing) -> Site {
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.hashing = hashing;
+        Site { inner: Arc::new(inner) }
+    }
+
+    /// Runs a password hash (or a check against one) on the blocking thread pool, at most one
+    /// per core at a time: see [`crate::hashing`]. `Err(Busy)`: answer with `busy.page(&req)`,
+    /// a 503 with `Retry-After`.
+    pub async fn hash<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        self.inner.hashing.run(work).await
+    }
+
+    /// This lesson's key, derived from `SECRET_KEY` ([`crate::config::lesson_key`]). Lessons
+    /// that declare a signed or private cookie always have one.
     pub fn key(&self) -> &Key {
         self.inner
             .config
@@ -129,6 +167,10 @@ impl Site {
         &self.inner.layout
     }
 
+    pub(crate) fn other_keys(&self) -> &[(String, Key)] {
+        &self.inner.other_keys
+    }
+
     /// The app as `run` serves it and the test kit drives it.
     pub fn app(
         self,
@@ -149,10 +191,11 @@ impl Site {
                 web::FormConfig::default().limit(guard::MAX_FORM_BYTES).error_handler(bad_input),
             )
             .app_data(web::PayloadConfig::new(guard::MAX_FORM_BYTES))
-            .app_data(web::PathConfig::default().error_handler(bad_input))
-            .app_data(web::QueryConfig::default().error_handler(bad_input))
+            .app_data(web::PathConfig::default().error_handler(bad_path))
+            .app_data(web::QueryConfig::default().error_handler(bad_query))
             // Oversized cookies, non-form bodies, non-UTF-8 fields: refused before the lesson.
             .wrap(from_fn(guard::check))
+            .wrap(protective_headers())
             .wrap(from_fn(log_request))
             .configure(|cfg| (site.lesson().app)(cfg, &site))
             .default_service(web::to(|req: HttpRequest| async move {
@@ -176,8 +219,63 @@ impl FromRequest for Site {
     }
 }
 
-fn bad_input<E: ResponseError + 'static>(error: E, req: &HttpRequest) -> actix_web::Error {
-    let page = error_page(req, error.status_code(), &error.to_string());
+/// Headers on every response (added where the lesson did not set its own):
+/// - `Cache-Control: no-store`: every page shows the cookie inspector (which prints the
+///   `Cookie` header, HttpOnly cookies included) and most show who is signed in; neither may
+///   stay in a shared cache or come back with the Back button after logout.
+/// - `X-Content-Type-Options: nosniff`: a response is what its `Content-Type` says.
+/// - `X-Frame-Options: DENY` and `Content-Security-Policy: frame-ancestors 'none'`: no other
+///   site can show these pages in a frame and trick a click on a button (clickjacking).
+/// - `Referrer-Policy: same-origin`: addresses (a `?next=`, a token) are not sent to other sites.
+fn protective_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("Cache-Control", "no-store"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Content-Security-Policy", "frame-ancestors 'none'"))
+        .add(("Referrer-Policy", "same-origin"))
+}
+
+/// A form that cannot be read: what was wrong, in words, not the parser's.
+fn bad_input(error: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    let message = match &error {
+        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => {
+            "The form is too large for this page.".to_string()
+        }
+        UrlencodedError::ContentType => {
+            "This page takes a form (application/x-www-form-urlencoded), not this kind of body."
+                .to_string()
+        }
+        UrlencodedError::Parse(_) => {
+            "The form could not be read: a field is repeated, or has a value this page cannot \
+             take (a number where a number is expected, text that is valid UTF-8)."
+                .to_string()
+        }
+        other => format!("The form could not be read: {other}."),
+    };
+    clear_4xx(error, req, &message)
+}
+
+/// A part of the address that is not what the route expects (`/woofs/abc` for a number).
+fn bad_path(error: PathError, req: &HttpRequest) -> actix_web::Error {
+    let message = "This address is not valid here: a part of it is not what this page expects \
+                   (a number, say).";
+    clear_4xx(error, req, message)
+}
+
+/// A query string (after `?`) that the page cannot read.
+fn bad_query(error: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let message = "The part of the address after `?` is not valid for this page: a value is \
+                   repeated, or is not what the page expects.";
+    clear_4xx(error, req, message)
+}
+
+fn clear_4xx<E: ResponseError + 'static>(
+    error: E,
+    req: &HttpRequest,
+    message: &str,
+) -> actix_web::Error {
+    let page = error_page(req, error.status_code(), message);
     InternalError::from_response(error, page).into()
 }
 

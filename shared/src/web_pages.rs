@@ -128,7 +128,8 @@ pub fn render_status(
     let lesson = site.lesson();
     context.insert_value("lesson", site.layout().lesson.clone());
     context.insert_value("nav", site.layout().nav(req.path()));
-    context.insert("inspector", &inspector::inspect(req, lesson.cookies, site.config().key()));
+    let inspector = inspector::inspect(req, lesson.cookies, site.config().key(), site.other_keys());
+    context.insert("inspector", &inspector);
     if !context.contains_key("flashes") {
         context.insert("flashes", &Vec::<Flash>::new());
     }
@@ -150,8 +151,12 @@ pub fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
 }
 
-/// A clear error page with `status` and a sentence that says what was wrong.
+/// A clear error page with `status` and a sentence that says what was wrong. Under `/api/`
+/// (lesson 11's JSON API) the same as JSON, `{"error": "..."}`: a program reads the answer.
 pub fn error_page(req: &HttpRequest, status: StatusCode, message: &str) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        return HttpResponse::build(status).json(serde_json::json!({ "error": message }));
+    }
     let mut context = Context::new();
     context.insert("status", &status.as_u16());
     context.insert("reason", status.canonical_reason().unwrap_or("Error"));

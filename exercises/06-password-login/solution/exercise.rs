@@ -119,9 +119,7 @@ pub async fn sign_in(
             }
             return back_to_sign_in(&req, &session, FAILED);
         }
-        Err(error) => {
-            return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string());
-        }
+        Err(busy) => return busy.page(&req),
     };
     lockouts.succeeded(&name);
     // A new session: nothing from before the sign-in is carried over (Flask's flaskr does

@@ -115,9 +115,7 @@ pub async fn sign_in(
     let user = match checked {
         Ok(Some(user)) => user,
         Ok(None) => return back_to_sign_in(&req, &session, FAILED),
-        Err(error) => {
-            return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string());
-        }
+        Err(busy) => return busy.page(&req),
     };
     // A new session: nothing from before the sign-in is carried over (Flask's flaskr does
     // `session.clear()`), and a new session id (`renew`) so an id planted in the browser before

@@ -15,11 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
 use actix_web::cookie::SameSite;
-use actix_web::error::BlockingError;
 use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
+use shared::hashing::Busy;
 use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render};
 
 use crate::flash::{Category, flash};
@@ -128,15 +128,16 @@ async fn sign_in_form(req: HttpRequest, session: Session) -> HttpResponse {
 struct PasswordChecks(AtomicU64);
 
 /// Lesson 06's check, counted: `users::check_password` off the async workers. Argon2 is slow on
-/// purpose: tens of milliseconds of CPU. On an async worker that would stall every other
-/// request the worker serves; `web::block` runs it on a thread pool meant for blocking work.
+/// purpose: tens of milliseconds of CPU and 19 MiB of memory. On an async worker that would
+/// stall every other request the worker serves; `site.hash` runs it with `web::block` on a
+/// thread pool meant for blocking work, one per core at a time (shared's `hashing`).
 async fn check_password(
     site: &Site,
     username: String,
     password: String,
-) -> Result<Option<&'static users::User>, BlockingError> {
+) -> Result<Option<&'static users::User>, Busy> {
     site.state::<PasswordChecks>().0.fetch_add(1, Ordering::Relaxed);
-    web::block(move || users::check_password(username.trim(), &password)).await
+    site.hash(move || users::check_password(username.trim(), &password)).await
 }
 
 /// Flask: `flash(message)` then `redirect(request.url)`.

@@ -232,22 +232,26 @@ async fn login_form(
 
 /// Flask: `if user_id in users and <password matches>: login_user(user, remember=...)`, then
 /// `redirect(next or url_for("protected"))`, where `next` must be a local path.
-async fn login(req: HttpRequest, session: Session, form: web::Form<LoginForm>) -> HttpResponse {
+async fn login(
+    req: HttpRequest,
+    site: Site,
+    session: Session,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
     let LoginForm { username, password, remember, next } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
         return back_to_login(&req, &session, next, "Please enter a username and a password.");
     }
-    // Argon2 is slow on purpose: tens of milliseconds of CPU. On an async worker that would
-    // stall every other request the worker serves; `web::block` runs it on a thread pool
-    // meant for blocking work, and the worker goes on serving meanwhile.
-    let checked = web::block(move || users::check_password(username.trim(), &password)).await;
+    // Argon2 is slow on purpose: tens of milliseconds of CPU and 19 MiB of memory. On an async
+    // worker that would stall every other request the worker serves; `site.hash` runs it with
+    // `web::block` on a thread pool meant for blocking work, one per core at a time (shared's
+    // `hashing`: hundreds at once would take gigabytes), and the worker goes on serving.
+    let checked = site.hash(move || users::check_password(username.trim(), &password)).await;
     let user = match checked {
         Ok(Some(user)) => user,
         Ok(None) => return back_to_login(&req, &session, next, FAILED),
-        Err(error) => {
-            return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string());
-        }
+        Err(busy) => return busy.page(&req),
     };
     let stored = login::login_user(&req, &session, &user, remember.is_some())
         .and_then(|()| flash(&session, Category::Success, format!("Logged in as {}.", user.name)));

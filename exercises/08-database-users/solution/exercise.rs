@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use argon2::password_hash::PasswordHash;
 use serde::Deserialize;
-use shared::{error_page, redirect, render_status};
+use shared::{Site, error_page, redirect, render_status};
 
 use crate::db::Db;
 use crate::flash::{Category, flash};
@@ -79,6 +79,7 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 /// other session, and every remember cookie, still holds the old id: the loader refuses them.
 pub async fn change_password(
     req: HttpRequest,
+    site: Site,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
@@ -94,19 +95,20 @@ pub async fn change_password(
     if let Err(message) = users::validate(&me.username, &me.email, &new) {
         return refuse(&req, &session, &user, message);
     }
-    // Both slow on purpose: off the async worker, in one trip.
-    let checked = web::block(move || {
-        let me = users::check_password(Some(me), &current)?;
-        Some(users::hash_password(&new).map(|hash| (me, hash)))
-    })
-    .await;
+    // Both slow on purpose: off the async worker, in one trip, one hash per core at a time.
+    let checked = site
+        .hash(move || {
+            let me = users::check_password(Some(me), &current)?;
+            Some(users::hash_password(&new).map(|hash| (me, hash)))
+        })
+        .await;
     let (me, hash) = match checked {
         Ok(Some(Ok(done))) => done,
         Ok(None) => return refuse(&req, &session, &user, WRONG_PASSWORD),
         Ok(Some(Err(error))) => {
             return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
         }
-        Err(error) => return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string()),
+        Err(busy) => return busy.page(&req),
     };
     if let Err(error) = set_password_hash(&db, me.id, &hash).await {
         return database_page(&req, error);

@@ -11,7 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use argon2::password_hash::PasswordHash;
 use serde::Deserialize;
-use shared::{error_page, redirect, render_status};
+use shared::{Site, error_page, redirect, render_status};
 
 use crate::db::Db;
 use crate::flash::{Category, flash};
@@ -81,6 +81,7 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 /// other session, and every remember cookie, still holds the old id: the loader refuses them.
 pub async fn change_password(
     req: HttpRequest,
+    site: Site,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
@@ -90,9 +91,9 @@ pub async fn change_password(
     //       anonymous visitors away, but the type does not know that).
     // TODO: the new password must pass the rules a registration applies (`users::validate`);
     //       if not, `refuse` with the reason.
-    // TODO: the current password must be right (`users::check_password`, in `web::block`, as
+    // TODO: the current password must be right (`users::check_password`, in `site.hash`, as
     //       the login does it); if not, `refuse` with WRONG_PASSWORD.
-    // TODO: hash the new password (`users::hash_password`, in `web::block` too) and store it.
+    // TODO: hash the new password (`users::hash_password`, in `site.hash` too) and store it.
     // TODO: sign this session in again with the new id (`login::login_user`; keep the remember
     //       cookie if this browser has one), flash a success message, redirect to /settings.
     todo!()

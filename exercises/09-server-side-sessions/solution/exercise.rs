@@ -67,19 +67,20 @@ pub async fn change_password(
     if let Err(message) = users::validate(&me.username, &me.email, &new) {
         return refuse(&req, &session, &user, message);
     }
-    // Both slow on purpose: off the async worker, in one trip.
-    let checked = web::block(move || {
-        let me = users::check_password(Some(me), &current)?;
-        Some(users::hash_password(&new).map(|hash| (me, hash)))
-    })
-    .await;
+    // Both slow on purpose: off the async worker, in one trip, one hash per core at a time.
+    let checked = site
+        .hash(move || {
+            let me = users::check_password(Some(me), &current)?;
+            Some(users::hash_password(&new).map(|hash| (me, hash)))
+        })
+        .await;
     let (me, hash) = match checked {
         Ok(Some(Ok(done))) => done,
         Ok(None) => return refuse(&req, &session, &user, WRONG_PASSWORD),
         Ok(Some(Err(error))) => {
             return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
         }
-        Err(error) => return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string()),
+        Err(busy) => return busy.page(&req),
     };
     if let Err(error) = set_password_hash(&db, me.id, &hash).await {
         return database_page(&req, error);

@@ -162,11 +162,16 @@ pub async fn issue_jwt(site: Site, db: web::Data<Db>, form: web::Form<TokenForm>
         Ok(found) => found,
         Err(error) => return database_json(error),
     };
-    // The same slow Argon2 check as the login form, off the async worker.
-    let user = match web::block(move || users::check_password(found, &password)).await {
+    // The same slow Argon2 check as the login form, off the async worker, a few at a time.
+    let user = match site.hash(move || users::check_password(found, &password)).await {
         Ok(Some(user)) => user,
         Ok(None) => return error(StatusCode::UNAUTHORIZED, crate::FAILED),
-        Err(_) => return error(StatusCode::SERVICE_UNAVAILABLE, "Please try again in a moment."),
+        Err(shared::hashing::Busy) => {
+            let mut busy = error(StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins at once.");
+            let retry = shared::hashing::Busy::RETRY_AFTER_SECONDS;
+            busy.headers_mut().insert(actix_web::http::header::RETRY_AFTER, retry.into());
+            return busy;
+        }
     };
     let now = site.clock().now().unix_timestamp();
     match jwt::issue(&jwt::key(&site), user.id, now) {

@@ -348,6 +348,7 @@ async fn login_form(
 /// `next` must be a local path.
 async fn login(
     req: HttpRequest,
+    site: Site,
     session: Session,
     db: web::Data<Db>,
     form: web::Form<LoginForm>,
@@ -361,16 +362,15 @@ async fn login(
         Ok(found) => found,
         Err(error) => return database_page(&req, error),
     };
-    // Argon2 is slow on purpose: tens of milliseconds of CPU. On an async worker that would
-    // stall every other request the worker serves; `web::block` runs it on a thread pool
-    // meant for blocking work, and the worker goes on serving meanwhile.
-    let checked = web::block(move || users::check_password(found, &password)).await;
+    // Argon2 is slow on purpose: tens of milliseconds of CPU and 19 MiB of memory. On an async
+    // worker that would stall every other request the worker serves; `site.hash` runs it with
+    // `web::block` on a thread pool meant for blocking work, one per core at a time (shared's
+    // `hashing`: hundreds at once would take gigabytes), and the worker goes on serving.
+    let checked = site.hash(move || users::check_password(found, &password)).await;
     let user = match checked {
         Ok(Some(user)) => user,
         Ok(None) => return back_to_login(&req, &session, next, FAILED),
-        Err(error) => {
-            return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string());
-        }
+        Err(busy) => return busy.page(&req),
     };
     let stored = login::login_user(&req, &session, &user, remember.is_some()).and_then(|()| {
         flash(&session, Category::Success, format!("Logged in as {}.", user.username))
@@ -510,6 +510,7 @@ async fn register_form(req: HttpRequest, session: Session, user: CurrentUser) ->
 /// password), with the reason and a 4xx status: 422 for a bad value, 409 for a taken one.
 async fn register(
     req: HttpRequest,
+    site: Site,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
@@ -530,12 +531,12 @@ async fn register(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, message);
     }
     // Hashing is as slow as checking: off the async worker too.
-    let hash = match web::block(move || users::hash_password(&password)).await {
+    let hash = match site.hash(move || users::hash_password(&password)).await {
         Ok(Ok(hash)) => hash,
         Ok(Err(error)) => {
             return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
         }
-        Err(error) => return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string()),
+        Err(busy) => return busy.page(&req),
     };
     let created = match users::create(&db, &username, &email, &hash).await {
         Ok(created) => created,

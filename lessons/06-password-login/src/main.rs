@@ -126,22 +126,26 @@ async fn sign_in_form(req: HttpRequest, session: Session) -> HttpResponse {
 
 /// Flask: check the password, else `redirect(request.url)`; on success
 /// `session["USERNAME"] = user["name"]` and `redirect(url_for("profile"))`.
-async fn sign_in(req: HttpRequest, session: Session, form: web::Form<SignInForm>) -> HttpResponse {
+async fn sign_in(
+    req: HttpRequest,
+    site: Site,
+    session: Session,
+    form: web::Form<SignInForm>,
+) -> HttpResponse {
     let SignInForm { username, password } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
         return back_to_sign_in(&req, &session, "Please enter a username and a password.");
     }
-    // Argon2 is slow on purpose: tens of milliseconds of CPU. On an async worker that would
-    // stall every other request the worker serves; `web::block` runs it on a thread pool
-    // meant for blocking work, and the worker goes on serving meanwhile.
-    let checked = web::block(move || users::check_password(username.trim(), &password)).await;
+    // Argon2 is slow on purpose: tens of milliseconds of CPU and 19 MiB of memory. On an async
+    // worker that would stall every other request the worker serves; `site.hash` runs it with
+    // `web::block` on a thread pool meant for blocking work, one per core at a time (shared's
+    // `hashing`: hundreds at once would take gigabytes), and the worker goes on serving.
+    let checked = site.hash(move || users::check_password(username.trim(), &password)).await;
     let user = match checked {
         Ok(Some(user)) => user,
         Ok(None) => return back_to_sign_in(&req, &session, FAILED),
-        Err(error) => {
-            return error_page(&req, StatusCode::SERVICE_UNAVAILABLE, &error.to_string());
-        }
+        Err(busy) => return busy.page(&req),
     };
     // A new session: nothing from before the sign-in is carried over (Flask's flaskr does
     // `session.clear()`), and a new session id (`renew`) so an id planted in the browser before

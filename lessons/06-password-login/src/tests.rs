@@ -5,8 +5,9 @@
 
 use actix_web::cookie::time::{Duration, OffsetDateTime};
 use actix_web::test::TestRequest;
+use shared::hashing::Hashing;
 use shared::testkit::TestClient;
-use shared::{Clock, Config};
+use shared::{Clock, Config, Site};
 
 use crate::LESSON;
 
@@ -204,4 +205,17 @@ async fn garbage_in_the_session_cookie_means_signed_out_not_an_error() {
 }
 
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+// ANCHOR: busy
+#[actix_web::test]
+async fn a_sign_in_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
+    let clock = Clock::manual(start());
+    let site = Site::with_clock(&LESSON, Config::for_tests(6), clock).unwrap();
+    let mut browser = TestClient::for_site(site.with_hashing(Hashing::none_free())).await;
+    let res = browser.post("/sign-in", &[("username", "aaa"), ("password", "open-sesame")]).await;
+    res.assert_status(503).assert_contains("Too many sign-ins at once");
+    assert_eq!(res.header("retry-after"), Some("5"));
+    browser.get("/").await.assert_redirect("/sign-in");
+}
+// ANCHOR_END: busy
+
 shared::bad_input_tests!(crate::LESSON);

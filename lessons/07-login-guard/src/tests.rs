@@ -4,8 +4,9 @@
 
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
+use shared::hashing::Hashing;
 use shared::testkit::{TestClient, TestResponse};
-use shared::{Clock, Config};
+use shared::{Clock, Config, Site};
 
 use crate::LESSON;
 
@@ -306,5 +307,15 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
 
 // ANCHOR: bad_input
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
+#[actix_web::test]
+async fn a_login_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
+    let site = Site::with_clock(&LESSON, Config::for_tests(7), Clock::manual(start())).unwrap();
+    let mut browser = TestClient::for_site(site.with_hashing(Hashing::none_free())).await;
+    let res = log_in(&mut browser, &[]).await;
+    res.assert_status(503).assert_contains("Too many sign-ins at once");
+    assert_eq!(res.header("retry-after"), Some("5"));
+    browser.get("/protected").await.assert_status(303);
+}
+
 shared::bad_input_tests!(crate::LESSON);
 // ANCHOR_END: bad_input

@@ -11,6 +11,7 @@ use actix_session::storage::{SessionKey, SessionStore as _};
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
 use actix_web::test::TestRequest;
+use shared::hashing::Hashing;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
@@ -1056,6 +1057,23 @@ async fn with_database(site: Site) -> Site {
     let db = db::for_tests().await;
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
     site.with_data(db).with_data(store)
+}
+
+#[actix_web::test]
+async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
+    let (clock, db) = (Clock::manual(start()), db::for_tests().await);
+    let site = site(&clock, &db).with_hashing(Hashing::none_free());
+    let mut browser = TestClient::for_site(site).await;
+    let res = log_in(&mut browser, &[]).await;
+    res.assert_status(503).assert_contains("Too many sign-ins at once");
+    assert_eq!(res.header("retry-after"), Some("5"));
+    browser.get("/protected").await.assert_status(303);
+    let fields =
+        [("username", "rex"), ("email", "rex@example.com"), ("password", "a long dog biscuit")];
+    let res = register(&mut browser, &fields).await;
+    res.assert_status(503);
+    assert_eq!(res.header("retry-after"), Some("5"));
+    assert_eq!(count_users(&db).await, 1, "no user was made");
 }
 
 shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);

@@ -58,6 +58,17 @@ macro_rules! bad_input_tests {
             }
 
             #[actix_web::test]
+            async fn cookies_another_lesson_made_with_the_same_secret_key_are_treated_as_no_cookie()
+            {
+                suite::other_lessons_cookies(&$lesson, $setup).await;
+            }
+
+            #[actix_web::test]
+            async fn every_page_says_no_store_and_carries_the_protective_headers() {
+                suite::protective_headers(&$lesson, $setup).await;
+            }
+
+            #[actix_web::test]
             async fn missing_form_fields_get_a_page_never_a_500() {
                 suite::missing_fields(&$lesson, $setup).await;
             }
@@ -157,6 +168,8 @@ struct Run {
     lesson: &'static Lesson,
     setup: Setup,
     clock: Clock,
+    /// The server's `SECRET_KEY`: the lesson derives its own key from it.
+    secret: Key,
     failures: Vec<String>,
     cases: usize,
 }
@@ -164,13 +177,15 @@ struct Run {
 impl Run {
     fn new(lesson: &'static Lesson, setup: Setup) -> Run {
         let start = OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("a valid timestamp");
-        Run { lesson, setup, clock: Clock::manual(start), failures: Vec::new(), cases: 0 }
+        let (clock, secret) = (Clock::manual(start), Key::generate());
+        Run { lesson, setup, clock, secret, failures: Vec::new(), cases: 0 }
     }
 
     /// A fresh browser on one shared server (one key), as a new visitor. A lesson with a
     /// [`Setup`] gets what it attaches anew (a fresh database) for each browser.
     async fn client(&self) -> TestClient {
-        let config = Config::for_tests(self.lesson.number);
+        let secret = crate::config::encode_key(&self.secret);
+        let config = Config::for_tests(self.lesson.number).with("SECRET_KEY", &secret);
         let site = Site::with_clock(self.lesson, config, self.clock.clone())
             .unwrap_or_else(|error| panic!("{error}"));
         TestClient::for_site((self.setup)(site).await).await
@@ -346,9 +361,12 @@ fn judge(res: &TestResponse, expect: Expect, baseline: Option<&TestResponse>) ->
 
 /// A 4xx must be an HTML page with something to read, not actix's bare text.
 fn unclear_page(res: &TestResponse) -> Option<String> {
-    let html = res.header(CONTENT_TYPE.as_str()).is_some_and(|ct| ct.starts_with("text/html"));
+    let content_type = res.header(CONTENT_TYPE.as_str()).unwrap_or("");
+    let html = content_type.starts_with("text/html");
     let text = strip_tags(res.main());
-    if html && text.split_whitespace().count() >= 3 {
+    // A JSON API (lesson 11's `/api/`) answers `{"error": "..."}`, for a program to read.
+    let json = content_type.starts_with("application/json") && res.body().contains("\"error\"");
+    if (html && text.split_whitespace().count() >= 3) || json {
         None
     } else {
         Some(format!("a {} that is not a clear page: {:?}", res.status(), excerpt(res.body())))
@@ -576,14 +594,35 @@ pub async fn undecodable_cookies(lesson: &'static Lesson, setup: Setup) {
 
 /// Believable values, signed or encrypted with a key that is not the server's.
 pub async fn foreign_key_cookies(lesson: &'static Lesson, setup: Setup) {
-    let mut run = Run::new(lesson, setup);
+    let run = Run::new(lesson, setup);
+    let keys = vec![("another key".to_string(), Key::generate())];
+    sealed_elsewhere(run, &keys, "cookies signed with another key").await;
+}
+
+/// The same values, sealed by other apps that were given the same `SECRET_KEY`: the lessons
+/// before and after this one, and an app that uses `SECRET_KEY` as it is. Browsers send a
+/// cookie to every port of a host, so this is what a student's browser does all day.
+pub async fn other_lessons_cookies(lesson: &'static Lesson, setup: Setup) {
+    let run = Run::new(lesson, setup);
+    let number = lesson.number;
+    let mut keys = vec![("SECRET_KEY itself".to_string(), run.secret.clone())];
+    for other in [number.saturating_sub(1).max(1), number + 1] {
+        if other != number {
+            let key = crate::config::lesson_key(&run.secret, other);
+            keys.push((format!("lesson {other:02}'s key"), key));
+        }
+    }
+    sealed_elsewhere(run, &keys, "cookies another app made with the same SECRET_KEY").await;
+}
+
+async fn sealed_elsewhere(mut run: Run, keys: &[(String, Key)], what: &str) {
+    let lesson = run.lesson;
     let protected = run.cookies(&[CookieKind::Signed, CookieKind::Private]);
     if protected.is_empty() {
         // Nothing is signed in this lesson: a plain cookie has no key to be wrong about.
         eprintln!("lesson {:02}: no signed or encrypted cookie", lesson.number);
         return;
     }
-    let other = Key::generate();
     // What the lessons keep: a name (signed cookies), or the session dictionary as
     // actix-session stores it (string keys, JSON values) for every username the lessons know.
     let values = [
@@ -593,21 +632,56 @@ pub async fn foreign_key_cookies(lesson: &'static Lesson, setup: Setup) {
         r#"{"user_id":"\"aaa\"","username":"\"aaa\""}"#,
     ];
     for (name, kind) in &protected {
-        for value in values {
-            let mut jar = CookieJar::new();
-            let cookie = Cookie::new(name.to_string(), value.to_string());
-            match kind {
-                CookieKind::Signed => jar.signed_mut(&other).add(cookie),
-                _ => jar.private_mut(&other).add(cookie),
+        for (key_name, key) in keys {
+            for value in values {
+                let mut jar = CookieJar::new();
+                let cookie = Cookie::new(name.to_string(), value.to_string());
+                match kind {
+                    CookieKind::Signed => jar.signed_mut(key).add(cookie),
+                    _ => jar.private_mut(key).add(cookie),
+                }
+                let Some(sealed) = jar.delta().next().map(|c| c.encoded().to_string()) else {
+                    continue;
+                };
+                let label = format!("{name} = {value:?} sealed with {key_name}");
+                run.cookie_on_every_page(&label, sealed.as_bytes(), Expect::NoCookieOr4xx).await;
             }
-            let Some(sealed) = jar.delta().next().map(|c| c.encoded().to_string()) else {
-                continue;
-            };
-            let label = format!("{name} = {value:?} sealed with another key");
-            run.cookie_on_every_page(&label, sealed.as_bytes(), Expect::NoCookieOr4xx).await;
         }
     }
-    run.finish("cookies signed with another key");
+    run.finish(what);
+}
+
+/// Every page, for a new visitor and for one who has posted each form once: `Cache-Control:
+/// no-store` (the inspector shows the `Cookie` header; a signed-in page shows who it is) and
+/// the headers that keep other sites from framing the page or sniffing its type.
+pub async fn protective_headers(lesson: &'static Lesson, setup: Setup) {
+    let mut run = Run::new(lesson, setup);
+    let wanted = [
+        ("cache-control", "no-store"),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("content-security-policy", "frame-ancestors 'none'"),
+        ("referrer-policy", "same-origin"),
+    ];
+    let mut answers = Vec::new();
+    for page in run.pages().await {
+        answers.push((format!("GET {page}"), run.client().await.get(&page).await));
+    }
+    for form in run.forms().await {
+        let (mut client, form) = run.visit(&form).await;
+        let req = post(&client, &form.action, FORM, form.body("x"));
+        answers.push((format!("POST {}", form.action), client.send_raw(req).await));
+    }
+    for (label, res) in answers {
+        run.cases += 1;
+        for (name, value) in wanted {
+            if res.header(name) != Some(value) {
+                let got = res.header(name).unwrap_or("nothing");
+                run.failures.push(format!("{label}: {name} is {got:?}, not {value:?}"));
+            }
+        }
+    }
+    run.finish("the protective headers");
 }
 
 /// Every form posted with no fields at all.
