@@ -68,7 +68,8 @@ pub const VARS: &[Var] = &[
         kind: VarKind::Key,
         default: "a development key, made once and kept in `.dev-secret-key`",
         lessons: "03 on",
-        about: "Signs and encrypts cookies. `just secret` prints a new one.",
+        about: "Each lesson derives its own key from it to sign and encrypt cookies. `just secret` \
+                prints a new one.",
     },
     Var {
         name: "SECRET_KEY_FALLBACKS",
