@@ -226,16 +226,11 @@ mod random_cookies {
         ]
     }
 
-    /// What tera's autoescape makes of a name.
+    /// What the pages' autoescape makes of a name (shared's, byte for byte tera's own: `'` is
+    /// `&#39;`, `/` stays). The genuine name below has both, so a wrong oracle fails.
     fn tera_escape(text: &str) -> String {
-        let pairs = [
-            ('&', "&amp;"),
-            ('<', "&lt;"),
-            ('>', "&gt;"),
-            ('"', "&quot;"),
-            ('\'', "&#x27;"),
-            ('/', "&#x2F;"),
-        ];
+        let pairs =
+            [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;"), ('"', "&quot;"), ('\'', "&#39;")];
         let escape = |c: char| pairs.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
         text.chars().map(|c| escape(c).map_or(c.to_string(), str::to_string)).collect()
     }
@@ -244,7 +239,7 @@ mod random_cookies {
     fn only_a_cookie_with_this_servers_signature_is_believed() {
         let system = System::new();
         let mut browser = system.block_on(TestClient::new(&LESSON));
-        system.block_on(browser.post("/login", &[("nm", "alice")])).assert_redirect("/user");
+        system.block_on(browser.post("/login", &[("nm", "O'Neil/Ann")])).assert_redirect("/user");
         let genuine = browser.cookie("user").expect("the login set a cookie").to_string();
         let key = browser.site().key().clone();
         let browser = RefCell::new(browser);

@@ -237,16 +237,11 @@ mod random_cookies {
         ]
     }
 
-    /// What tera's autoescape makes of a name.
+    /// What the pages' autoescape makes of a name (shared's, byte for byte tera's own: `'` is
+    /// `&#39;`, `/` stays). The genuine name below has both, so a wrong oracle fails.
     fn tera_escape(text: &str) -> String {
-        let pairs = [
-            ('&', "&amp;"),
-            ('<', "&lt;"),
-            ('>', "&gt;"),
-            ('"', "&quot;"),
-            ('\'', "&#x27;"),
-            ('/', "&#x2F;"),
-        ];
+        let pairs =
+            [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;"), ('"', "&quot;"), ('\'', "&#39;")];
         let escape = |c: char| pairs.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
         text.chars().map(|c| escape(c).map_or(c.to_string(), str::to_string)).collect()
     }
@@ -256,7 +251,7 @@ mod random_cookies {
         let system = System::new();
         let mut browser = system.block_on(TestClient::new(&LESSON));
         let anonymous = system.block_on(browser.get("/")).main().to_string();
-        system.block_on(browser.post("/login", &[("username", "alice")])).assert_redirect("/");
+        system.block_on(browser.post("/login", &[("username", "O'Neil/Ann")])).assert_redirect("/");
         let genuine = browser.cookie("session").expect("the login set a cookie").to_string();
         let key = browser.site().key().clone();
         let browser = RefCell::new(browser);
