@@ -186,6 +186,7 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
             .wrap(session_middleware(site, store))
             .wrap(from_fn(lifetime::cookie_expiry))
             .wrap(from_fn(login::remember_cookies::<Users>))
+            .wrap(from_fn(store::outage))
             // ANCHOR: api_routes
             // The JSON API. `/api/token` is open (it is where credentials are traded); the rest
             // is behind `login_required`, whose unauthorized handler answers 401 JSON here, and
