@@ -1311,7 +1311,7 @@ async fn post_api_token_trades_the_password_for_a_short_lived_jwt_and_sets_no_co
     let token = answer["access_token"].as_str().unwrap();
     let now = start().unix_timestamp();
     let claims = jwt::verify(&jwt::key(&site), token, now).unwrap();
-    assert_eq!(claims, jwt::Claims { sub: "1".into(), iat: now, exp: now + 15 * 60 });
+    assert_eq!(claims, jwt::Claims { sub: "1".into(), iat: now, exp: now + 15 * 60, nbf: None });
 }
 
 #[actix_web::test]
@@ -1666,6 +1666,43 @@ async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cook
 }
 
 #[actix_web::test]
+async fn a_made_up_authorization_header_does_not_switch_off_the_csrf_check() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    // The browser's cookie session, no CSRF token, and a header that proves nothing.
+    let forged = |path: &str, fields: &[(&str, &str)]| {
+        TestRequest::post().uri(path).set_form(fields).insert_header((AUTHORIZATION, "Bearer x"))
+    };
+    for (path, fields) in [("/woofs", &[("body", "Forged woof")][..]), ("/logout", &[][..])] {
+        let res = browser.send(forged(path, fields)).await;
+        res.assert_status(403).assert_contains("CSRF token is missing or wrong");
+    }
+    assert_eq!(count_woofs(&db).await, 0);
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn a_good_bearer_token_needs_no_csrf_token_and_leaves_the_browsers_session_alone() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut browser = TestClient::for_site(site.clone()).await;
+    log_in(&mut browser, &[]).await;
+    let jwt = ApiClient::new(&site).await.jwt("user1", "mypassword").await;
+    // Sent with the browser's cookies too: the token speaks for the request.
+    let req = TestRequest::post()
+        .uri("/api/woofs")
+        .set_form([("body", "Woof with a token")])
+        .insert_header((AUTHORIZATION, format!("Bearer {jwt}")));
+    let res = browser.send(req).await;
+    res.assert_status(201);
+    assert!(res.set_cookies().is_empty(), "{:?}", res.headers());
+    assert_eq!(count_woofs(&db).await, 1);
+}
+
+#[actix_web::test]
 async fn a_deleted_dogs_tokens_stop_working() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
@@ -1680,6 +1717,75 @@ async fn a_deleted_dogs_tokens_stop_working() {
     assert_invalid_token(&curl.get("/api/me", bearer(&jwt).as_deref()).await, "no longer exists");
 }
 // ANCHOR_END: carriers
+
+// ANCHOR: api_json
+/// A JSON error answer with `status`, and its message.
+fn json_error(res: &TestResponse, status: u16) -> String {
+    res.assert_status(status);
+    json(res)["error"].as_str().expect("an error message").to_string()
+}
+
+#[actix_web::test]
+async fn an_api_401_or_403_is_json_not_a_page() {
+    let clock = Clock::manual(start());
+    let site = site(&clock, &db::for_tests().await);
+    let mut curl = ApiClient::new(&site).await;
+    assert!(json_error(&curl.get("/api/me", None).await, 401).contains("Authentication"));
+    // The CSRF check's refusal, for a browser's call made with its cookies alone.
+    let mut browser = TestClient::for_site(site).await;
+    log_in(&mut browser, &[]).await;
+    let res = browser.post("/api/woofs", &[("body", "Forged woof")]).await;
+    assert!(json_error(&res, 403).contains("CSRF token"));
+    let twice = [("body", "Woof"), ("csrf_token", "a"), ("csrf_token", "b")];
+    let res = browser.post("/api/woofs", &twice).await;
+    assert!(json_error(&res, 400).contains("twice"));
+}
+
+/// Answered by `shared` (its 404 and its guard's 400), in JSON under `/api/`.
+#[actix_web::test]
+async fn an_unknown_api_address_is_a_json_404() {
+    let clock = Clock::manual(start());
+    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let jwt = curl.jwt("user1", "mypassword").await;
+    json_error(&curl.get("/api/no-such-thing", bearer(&jwt).as_deref()).await, 404);
+}
+
+#[actix_web::test]
+async fn a_malformed_body_on_post_api_token_is_a_json_400() {
+    let clock = Clock::manual(start());
+    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    // A form that names a field twice cannot be read into one value.
+    let req = TestRequest::post()
+        .uri("/api/token")
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload("username=user1&username=user2&password=mypassword");
+    json_error(&curl.send(req, None).await, 400);
+}
+// ANCHOR_END: api_json
+
+// ANCHOR: curl_example
+#[actix_web::test]
+async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_host_says() {
+    let clock = Clock::manual(start());
+    let mut browser = TestClient::for_site(site(&clock, &db::for_tests().await)).await;
+    log_in(&mut browser, &[]).await;
+    let token = browser.csrf_token().await;
+    let req = TestRequest::post()
+        .uri("/tokens")
+        .set_form([("name", "script"), ("csrf_token", &token)])
+        .insert_header(("host", "evil.example"))
+        .insert_header(("x-forwarded-host", "evil.example"))
+        .insert_header(("forwarded", "host=evil.example"));
+    let page = browser.send(req).await;
+    page.assert_status(201).assert_contains("http://127.0.0.1:8011/api/me");
+    page.assert_not_contains("evil.example");
+
+    // A server on every address is shown at the loopback one.
+    let mut config = Config::for_tests(11);
+    config.host = "0.0.0.0".into();
+    assert_eq!(crate::site_url(&Site::new(&LESSON, config).unwrap()), "http://127.0.0.1:8011");
+}
+// ANCHOR_END: curl_example
 
 /// What `main` attaches before serving, for the bad-input suite: a fresh database and its
 /// session store.
