@@ -178,6 +178,7 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
             .wrap(session_middleware(site, store))
             .wrap(from_fn(lifetime::cookie_expiry))
             .wrap(from_fn(login::remember_cookies::<Users>))
+            .wrap(from_fn(store::outage))
             .route("/", web::get().to(index))
             .route("/register", web::get().to(register_form))
             .route("/register", web::post().to(register))

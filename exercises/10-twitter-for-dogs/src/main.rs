@@ -170,6 +170,7 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
             .wrap(session_middleware(site, store))
             .wrap(from_fn(lifetime::cookie_expiry))
             .wrap(from_fn(login::remember_cookies::<Users>))
+            .wrap(from_fn(store::outage))
             .route("/", web::get().to(index))
             .route("/dogs/{username}", web::get().to(dog_page))
             // The exercise: following dogs (src/exercise.rs), for signed-in dogs only.

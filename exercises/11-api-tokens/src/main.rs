@@ -186,6 +186,7 @@ fn app(cfg: &mut web::ServiceConfig, site: &Site) {
             .wrap(session_middleware(site, store))
             .wrap(from_fn(lifetime::cookie_expiry))
             .wrap(from_fn(login::remember_cookies::<Users>))
+            .wrap(from_fn(store::outage))
             // ANCHOR: api_routes
             // The JSON API. `/api/token` is open (it is where credentials are traded); the rest
             // is behind `login_required`, whose unauthorized handler answers 401 JSON here, and
@@ -670,12 +671,30 @@ async fn tokens_page(
     context.insert("new_token", &new_token.map(|(_, token)| token));
     context.insert("error", &error);
     context.insert("max_chars", &tokens::MAX_NAME_CHARS);
-    let info = req.connection_info();
-    context.insert("site_url", &format!("{}://{}", info.scheme(), info.host()));
+    context.insert("site_url", &req.app_data::<Site>().map(site_url));
     let mut page = render_status(req, status, "tokens.html", context);
     // A page that shows a token must not stay in any cache.
     page.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     page
+}
+
+/// This server's address for the page's example `curl`, from its configuration (`HOST`,
+/// `PORT`): never from the request's `Host` or `X-Forwarded-Host`, which whoever sends the
+/// request writes. A forged one would put another host beside a fresh token, one copy and
+/// paste away from sending the token there. A server on every address (`0.0.0.0`, `::`) is
+/// shown at the loopback one.
+fn site_url(site: &Site) -> String {
+    let config = site.config();
+    let host = match config.host.as_str() {
+        "0.0.0.0" => "127.0.0.1",
+        "::" => "::1",
+        host => host,
+    };
+    if host.contains(':') {
+        format!("http://[{host}]:{}", config.port)
+    } else {
+        format!("http://{host}:{}", config.port)
+    }
 }
 
 #[derive(Deserialize)]

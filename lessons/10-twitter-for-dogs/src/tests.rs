@@ -816,6 +816,135 @@ async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() 
 }
 // ANCHOR_END: redis
 
+// ANCHOR: outage
+/// A `redis-server` of the test's own on a free loopback port, which the test can stop (as a
+/// crash does: killed, nothing saved) and start again on the same port.
+struct OwnRedis {
+    port: u16,
+    server: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    /// `None` when `redis-server` is not installed, after saying the test is skipped; a failure
+    /// when `CI` is set, where it must be.
+    fn start(test: &str) -> Option<OwnRedis> {
+        let installed = std::process::Command::new("redis-server").arg("--version").output();
+        if installed.is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{test}: redis-server is not on PATH, and CI is: .ci/run must install it"
+            );
+            // Straight to stderr: `eprintln!` in a test that passes is kept from the terminal
+            // (the harness captures it), and a skip must be seen.
+            let line = format!("skipped {test}: redis-server is not on PATH\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            return None;
+        }
+        // A port the OS just gave out is free; the listener closes before Redis takes it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("its address").port();
+        drop(listener);
+        let mut redis = OwnRedis { port, server: None };
+        redis.restart();
+        Some(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts it, and waits (polling, up to 10 s) until it answers `PING`.
+    fn restart(&mut self) {
+        let port = self.port.to_string();
+        let args = ["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        let server = std::process::Command::new("redis-server")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.server = Some(server);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !answers_ping(self.port) {
+            assert!(std::time::Instant::now() < deadline, "redis-server on port {port} is not up");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Kills it: the connections break and the sessions are gone, as in a crash.
+    fn stop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn answers_ping(port: u16) -> bool {
+    use std::io::{Read as _, Write as _};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(1)));
+    let mut answer = [0; 5];
+    stream.write_all(b"PING\r\n").is_ok()
+        && stream.read_exact(&mut answer).is_ok()
+        && &answer == b"+PONG"
+}
+
+/// Sends `req` with `browser`'s cookies and says how it was answered: `Ok` with the response,
+/// or `Err` with the error the app gave the server to answer with (its status and text). Within
+/// 5 s: the store gives Redis 1 s (`store::CALL_WAIT`), the rest is room for a busy machine.
+async fn answer(browser: &mut TestClient, req: TestRequest) -> Result<TestResponse, String> {
+    let req = req.insert_header(("cookie", browser.cookie_header()));
+    let started = std::time::Instant::now();
+    let answer = browser.try_send_raw(req).await;
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(5), "the answer took {took:?}");
+    answer
+}
+
+/// The 503 a request gets while the session store is down.
+fn assert_store_unavailable(answer: Result<TestResponse, String>) {
+    let Err(error) = answer else { panic!("a response while Redis is down") };
+    assert!(error.contains(store::UNAVAILABLE), "{error}");
+    assert!(error.ends_with("(503 Service Unavailable)"), "{error}");
+}
+
+#[actix_web::test]
+async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back() {
+    let test = "with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back";
+    let Some(mut redis) = OwnRedis::start(test) else { return };
+    let config = Config::for_tests(10).with("REDIS_URL", &redis.url());
+    let db = db::for_tests().await;
+    let site = redis_site(&config, &db).await;
+    let mut browser = TestClient::for_site(site.clone()).await;
+    let mut visitor = TestClient::for_site(site).await;
+    log_in(&mut browser, &[]).await.assert_redirect("/protected");
+
+    redis.stop();
+    // Twice: the first request finds the connection broken, the second has to make one.
+    for _ in 0..2 {
+        assert_store_unavailable(answer(&mut browser, TestRequest::get().uri("/protected")).await);
+    }
+    // The login form has a CSRF token to store in a new session.
+    assert_store_unavailable(answer(&mut visitor, TestRequest::get().uri("/login")).await);
+    // Every page here carries a CSRF token, which lives in the session; what needs no session
+    // does not ask Redis, and answers as before: an unknown address is still a plain 404.
+    visitor.get("/no-such-page").await.assert_status(404);
+
+    // Back, empty: the old session is gone, so that browser is logged out; a login works.
+    redis.restart();
+    let page = answer(&mut browser, TestRequest::get().uri("/protected")).await.unwrap();
+    page.assert_redirect("/login?next=%2Fprotected");
+    log_in(&mut browser, &[]).await.assert_redirect("/protected");
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+}
+// ANCHOR_END: outage
+
 // ANCHOR: woofs
 /// A browser with `name` registered and logged in, on `site`.
 async fn dog(site: &Site, name: &str) -> TestClient {

@@ -15,8 +15,10 @@ use actix_web::error::ErrorInternalServerError;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{Error, web};
+use actix_web::{Error, HttpResponse, web};
 use shared::error_page;
+
+use crate::{CurrentUser, api};
 
 /// The session key, and the form field's name (Flask-WTF's).
 const KEY: &str = "_csrf_token";
@@ -48,11 +50,15 @@ pub fn token(session: &Session) -> Result<String, SessionInsertError> {
 /// or differs from the session's is refused with 403 before any handler sees it. One place, so
 /// a new form cannot forget the check.
 ///
-/// Not checked: a request with an `Authorization` header. CSRF abuses what a browser sends on
-/// its own, its cookies. No browser adds an `Authorization` header on its own, and another
-/// site's page cannot make it add one (a script would need this site's CORS permission, which
-/// it never gives). Such a request is a client with a token, and `current_user` is judged by
-/// the header alone (`login.rs`).
+/// Not checked: a request whose `Authorization: Bearer` token is good. CSRF abuses what a
+/// browser sends on its own, its cookies. No browser adds an `Authorization` header on its own,
+/// and another site's page cannot make it add one (a script would need this site's CORS
+/// permission, which it never gives). Such a request is a client with its own credentials, and
+/// `current_user` is judged by the header alone (`login.rs`): its session is not used.
+///
+/// A header that is there but not good (a made-up token, an expired one) earns nothing: the
+/// form is checked as any other. Else any `Authorization: x` would switch the check off for a
+/// request that then goes on with the browser's session (`POST /logout` reads only that).
 pub async fn protect(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -77,7 +83,7 @@ async fn check<B: MessageBody>(
     mut req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error> {
-    if req.method() != Method::POST || req.headers().contains_key(AUTHORIZATION) {
+    if req.method() != Method::POST || signed_in_by_token(&mut req).await? {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
     // Read the form, then put it back for the handler's `web::Form`.
@@ -85,8 +91,7 @@ async fn check<B: MessageBody>(
     let sent = values(&body, FIELD);
     if sent.len() > 1 {
         // Which one would count? Neither: a form never sends it twice.
-        let page =
-            error_page(req.request(), StatusCode::BAD_REQUEST, "The form sent csrf_token twice.");
+        let page = refusal(&req, StatusCode::BAD_REQUEST, "The form sent csrf_token twice.");
         return Ok(req.into_response(page).map_into_right_body());
     }
     let sent = sent.first().map(|value| value.to_vec());
@@ -99,13 +104,31 @@ async fn check<B: MessageBody>(
     if ok {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
-    let page = error_page(
-        req.request(),
+    let page = refusal(
+        &req,
         StatusCode::FORBIDDEN,
         "This form is out of date or did not come from this site (its CSRF token is missing or \
          wrong). Go back, reload the page, and send it again.",
     );
     Ok(req.into_response(page).map_into_right_body())
+}
+
+/// Whether the request proves who it is with a good `Authorization: Bearer` token. Asks the
+/// login manager, as `current_user` does (the answer is kept for the rest of the request);
+/// without the header, `false` at once, and the session is not read here.
+async fn signed_in_by_token(req: &mut ServiceRequest) -> Result<bool, Error> {
+    if !req.headers().contains_key(AUTHORIZATION) {
+        return Ok(false);
+    }
+    Ok(req.extract::<CurrentUser>().await?.is_authenticated())
+}
+
+/// The refusal: a page, or under `/api/` the API's JSON error.
+fn refusal(req: &ServiceRequest, status: StatusCode, message: &str) -> HttpResponse {
+    if req.path().starts_with(API) {
+        return api::error(status, message);
+    }
+    error_page(req.request(), status, message)
 }
 
 /// The raw values of `name` in a form body (`a=1&csrf_token=...`). The token is letters and

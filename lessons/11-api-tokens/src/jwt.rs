@@ -26,13 +26,20 @@ use shared::Site;
 /// How long a JWT is good for. Short: nothing on the server can take one back.
 pub const LIFETIME: Duration = Duration::minutes(15);
 
+/// How far ahead of this server's clock `iat` and `nbf` may be: another server's clock that is
+/// a little fast. More than that and the token claims a time that has not come yet.
+pub const CLOCK_LEEWAY: Duration = Duration::seconds(30);
+
 /// The claims this app signs: `sub` (subject: the user's id, a string as the standard says),
-/// `iat` (issued at) and `exp` (expires), both in seconds since 1970.
+/// `iat` (issued at) and `exp` (expires), both in seconds since 1970. `nbf` (not before) is
+/// never signed here, but checked when a token has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
     pub iat: i64,
     pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 // ANCHOR_END: claims
 
@@ -53,7 +60,8 @@ pub fn key(site: &Site) -> [u8; 32] {
 /// A JWT for user `id`, good from `now` (unix seconds) for [`LIFETIME`].
 pub fn issue(key: &[u8], id: i64, now: i64) -> Result<String, jsonwebtoken::errors::Error> {
     install_hs256();
-    let claims = Claims { sub: id.to_string(), iat: now, exp: now + LIFETIME.whole_seconds() };
+    let exp = now + LIFETIME.whole_seconds();
+    let claims = Claims { sub: id.to_string(), iat: now, exp, nbf: None };
     jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(key)?)
 }
 // ANCHOR_END: issue
@@ -70,6 +78,12 @@ pub enum Refused {
     BadSignature,
     /// `exp` has passed.
     Expired,
+    /// `iat` is later than now (beyond [`CLOCK_LEEWAY`]).
+    IssuedInTheFuture,
+    /// `nbf` is later than now (beyond [`CLOCK_LEEWAY`]).
+    NotYetValid,
+    /// From `iat` to `exp` is longer than [`LIFETIME`]: not a token this server made.
+    TooLong,
 }
 
 impl Refused {
@@ -83,15 +97,23 @@ impl Refused {
                 "The token's signature does not match: it was changed, or not made here."
             }
             Refused::Expired => "The token has expired: ask POST /api/token for a new one.",
+            Refused::IssuedInTheFuture => "The token says it was issued later than now.",
+            Refused::NotYetValid => "The token is not valid yet (its nbf is later than now).",
+            Refused::TooLong => {
+                "The token lives longer than the 15 minutes this server gives a JWT."
+            }
         }
     }
 }
 
-/// The claims of `token` if it is an HS256 JWT signed with `key` that has not expired at `now`.
+/// The claims of `token` if it is an HS256 JWT signed with `key` that is good at `now`.
 ///
 /// The algorithm is fixed here, never taken from the token's header: a header saying
 /// `"alg":"none"` (no signature at all) or `"alg":"RS256"` is refused before any check. The
-/// expiry is checked against `now` (the site's clock, which tests move), with no leeway.
+/// times are checked against `now` (the site's clock, which tests move): `exp` with no leeway;
+/// `iat` and `nbf` not later than now, give or take [`CLOCK_LEEWAY`]; and at most [`LIFETIME`]
+/// from `iat` to `exp`. A signature proves only that the key made the token: a token that
+/// claims to be good for 31 years was not made by [`issue`], and means a leaked key or a bug.
 pub fn verify(key: &[u8], token: &str, now: i64) -> Result<Claims, Refused> {
     install_hs256();
     // jsonwebtoken refuses these too (it knows no `none`); reading `alg` first names the reason.
@@ -116,8 +138,18 @@ pub fn verify(key: &[u8], token: &str, now: i64) -> Result<Claims, Refused> {
             });
         }
     };
+    let leeway = CLOCK_LEEWAY.whole_seconds();
     if claims.exp <= now {
         return Err(Refused::Expired);
+    }
+    if claims.iat > now + leeway {
+        return Err(Refused::IssuedInTheFuture);
+    }
+    if claims.nbf.is_some_and(|nbf| nbf > now + leeway) {
+        return Err(Refused::NotYetValid);
+    }
+    if claims.exp - claims.iat > LIFETIME.whole_seconds() {
+        return Err(Refused::TooLong);
     }
     Ok(claims)
 }
@@ -208,9 +240,45 @@ mod tests {
         let token = issue(KEY, 7, NOW).unwrap();
         assert_eq!(token.matches('.').count(), 2, "{token}");
         let claims = verify(KEY, &token, NOW + 60).unwrap();
-        assert_eq!(claims, Claims { sub: "7".into(), iat: NOW, exp: NOW + 15 * 60 });
+        assert_eq!(claims, Claims { sub: "7".into(), iat: NOW, exp: NOW + 15 * 60, nbf: None });
         assert_eq!(verify(KEY, &token, NOW + 15 * 60 - 1).map(|c| c.sub), Ok("7".into()));
         assert_eq!(verify(KEY, &token, NOW + 15 * 60), Err(Refused::Expired));
+    }
+
+    /// A token signed with `KEY` whatever its claims say: what a leaked key (or a bug) makes.
+    fn signed(claims: serde_json::Value) -> String {
+        install_hs256();
+        let key = EncodingKey::from_secret(KEY).unwrap();
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key).unwrap()
+    }
+
+    #[test]
+    fn a_jwt_issued_in_the_future_is_refused_beyond_a_few_seconds_of_clock_difference() {
+        let at = |iat: i64| signed(serde_json::json!({"sub": "7", "iat": iat, "exp": iat + 60}));
+        assert_eq!(verify(KEY, &at(NOW + 3600), NOW), Err(Refused::IssuedInTheFuture));
+        assert_eq!(verify(KEY, &at(NOW + 31), NOW), Err(Refused::IssuedInTheFuture));
+        // Another server's clock 30 s fast is still fine.
+        assert_eq!(verify(KEY, &at(NOW + 30), NOW).map(|c| c.sub), Ok("7".into()));
+    }
+
+    #[test]
+    fn a_jwt_with_nbf_ahead_is_refused_until_that_time() {
+        let token =
+            signed(serde_json::json!({"sub": "7", "iat": NOW, "exp": NOW + 600, "nbf": NOW + 300}));
+        assert_eq!(verify(KEY, &token, NOW), Err(Refused::NotYetValid));
+        assert_eq!(verify(KEY, &token, NOW + 269), Err(Refused::NotYetValid));
+        assert_eq!(verify(KEY, &token, NOW + 300).map(|c| c.nbf), Ok(Some(NOW + 300)));
+    }
+
+    #[test]
+    fn a_jwt_that_lives_longer_than_fifteen_minutes_is_refused_even_with_a_good_signature() {
+        let years_31 = 31 * 365 * 24 * 3600;
+        let token = signed(serde_json::json!({"sub": "7", "iat": NOW, "exp": NOW + years_31}));
+        assert_eq!(verify(KEY, &token, NOW + 60), Err(Refused::TooLong));
+        let token = signed(serde_json::json!({"sub": "7", "iat": NOW, "exp": NOW + 15 * 60 + 1}));
+        assert_eq!(verify(KEY, &token, NOW + 60), Err(Refused::TooLong));
+        let token = signed(serde_json::json!({"sub": "7", "iat": NOW, "exp": NOW + 15 * 60}));
+        assert!(verify(KEY, &token, NOW + 60).is_ok());
     }
 
     #[test]

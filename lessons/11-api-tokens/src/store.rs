@@ -10,6 +10,7 @@
 //! Flask: `Flask-Session` with `SESSION_TYPE = "sqlalchemy"` (or `"redis"`).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use actix_session::storage::{
     LoadError, RedisSessionStore, SaveError, SessionKey, SessionStore, UpdateError,
@@ -20,9 +21,10 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::CookieJar;
 use actix_web::cookie::time::Duration;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::ErrorInternalServerError;
+use actix_web::error::{ErrorInternalServerError, ErrorServiceUnavailable};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest};
+use anyhow::anyhow;
 use serde::Serialize;
 use shared::{Clock, Site};
 
@@ -193,7 +195,7 @@ pub async fn sweep(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 #[derive(Clone)]
 pub enum Store {
     Sqlite(SqliteSessionStore),
-    Redis(RedisSessionStore),
+    Redis(RedisStore),
 }
 
 impl SessionStore for Store {
@@ -255,9 +257,13 @@ pub async fn open(site: &Site, db: &Db) -> Result<Store, String> {
 /// long while on its own; a server that cannot reach its session store should say so soon.
 const REDIS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-pub async fn open_redis(url: &str, wait: std::time::Duration) -> Result<RedisSessionStore, String> {
+pub async fn open_redis(url: &str, wait: std::time::Duration) -> Result<RedisStore, String> {
     match actix_web::rt::time::timeout(wait, RedisSessionStore::new(url)).await {
-        Ok(Ok(store)) => Ok(store),
+        Ok(Ok(store)) => Ok(RedisStore {
+            url: url.to_string(),
+            wait: CALL_WAIT,
+            connection: Arc::new(Mutex::new(Some(store))),
+        }),
         Ok(Err(error)) => Err(format!("cannot use Redis at REDIS_URL={url}: {error}")),
         Err(_) => Err(format!(
             "cannot reach Redis at REDIS_URL={url} within {} s: is it running?",
@@ -266,6 +272,154 @@ pub async fn open_redis(url: &str, wait: std::time::Duration) -> Result<RedisSes
     }
 }
 // ANCHOR_END: either
+
+// ANCHOR: outage
+/// How long one request waits for Redis before it gives up with a 503.
+pub const CALL_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The text every failed Redis call carries, and the start of the 503's message.
+pub const UNAVAILABLE: &str = "The session store is unavailable";
+
+/// actix-session's `RedisSessionStore`, with a time limit on every call and a new connection
+/// after a failed one.
+///
+/// Why: the store talks to Redis through the `redis` crate's `ConnectionManager`, which
+/// actix-session builds with its defaults, and lets nobody change: no time limit on an answer,
+/// and after a lost connection it reconnects in the background, waiting 1-2 s, then 60-120 s,
+/// between attempts (its backoff's base delay is a second, multiplied by a "factor" of 100,
+/// capped at a minute). Every call waits for that reconnection: with Redis down, a request
+/// hangs for minutes; with Redis back, it still hangs until the next attempt. So a call here
+/// gets [`CALL_WAIT`] in all, and a call that failed or ran out of time drops the connection:
+/// the next call makes a new one, which succeeds at once when Redis is back. (In Python,
+/// `redis.Redis(socket_timeout=1, socket_connect_timeout=1)` says the same to redis-py.)
+#[derive(Clone)]
+pub struct RedisStore {
+    url: String,
+    wait: std::time::Duration,
+    /// The connection the workers share (a `ConnectionManager` inside); `None` after a failure.
+    /// A plain `Mutex`: it is held only to copy or replace the handle, never across an `.await`.
+    connection: Arc<Mutex<Option<RedisSessionStore>>>,
+}
+
+impl RedisStore {
+    /// Runs `call` on the connection (a new one if the last call failed), within `self.wait`.
+    /// `Err` is "Redis did not answer"; `Ok(Err(..))` is the store's own answer, which may
+    /// still be a failure to reach Redis.
+    async fn within<T, E, F>(
+        &self,
+        call: impl FnOnce(RedisSessionStore) -> F,
+    ) -> Result<Result<T, E>, anyhow::Error>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        let attempt = async {
+            let current = self.slot().clone();
+            let store = match current {
+                Some(store) => store,
+                None => {
+                    let store = RedisSessionStore::new(self.url.as_str()).await?;
+                    *self.slot() = Some(store.clone());
+                    store
+                }
+            };
+            Ok::<_, anyhow::Error>(call(store).await)
+        };
+        match actix_web::rt::time::timeout(self.wait, attempt).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(error)) => Err(self.failed(error)),
+            Err(_) => Err(self.failed(anyhow!("no answer within {} s", self.wait.as_secs_f32()))),
+        }
+    }
+
+    /// The shared handle. A panic elsewhere while it was held cannot have left it half-written
+    /// (it is only ever copied or replaced whole), so a poisoned lock is used as it is.
+    fn slot(&self) -> MutexGuard<'_, Option<RedisSessionStore>> {
+        self.connection.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Forgets the connection, and says why in the words the 503 middleware looks for.
+    fn failed(&self, error: anyhow::Error) -> anyhow::Error {
+        *self.slot() = None;
+        error.context(format!("{UNAVAILABLE} (Redis)"))
+    }
+}
+
+impl SessionStore for RedisStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        match self.within(|store| async move { store.load(key).await }).await {
+            Ok(Ok(state)) => Ok(state),
+            // A value that is not a session's JSON: actix-session starts an empty session.
+            Ok(Err(LoadError::Deserialization(error))) => Err(LoadError::Deserialization(error)),
+            Ok(Err(LoadError::Other(error))) => Err(LoadError::Other(self.failed(error))),
+            Err(error) => Err(LoadError::Other(error)),
+        }
+    }
+
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, SaveError> {
+        match self.within(|store| async move { store.save(state, ttl).await }).await {
+            Ok(Ok(key)) => Ok(key),
+            Ok(Err(SaveError::Serialization(error))) => Err(SaveError::Serialization(error)),
+            Ok(Err(SaveError::Other(error))) => Err(SaveError::Other(self.failed(error))),
+            Err(error) => Err(SaveError::Other(error)),
+        }
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        match self.within(|store| async move { store.update(key, state, ttl).await }).await {
+            Ok(Ok(key)) => Ok(key),
+            Ok(Err(UpdateError::Serialization(error))) => Err(UpdateError::Serialization(error)),
+            Ok(Err(UpdateError::Other(error))) => Err(UpdateError::Other(self.failed(error))),
+            Err(error) => Err(UpdateError::Other(error)),
+        }
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+        match self.within(|store| async move { store.update_ttl(key, ttl).await }).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(self.failed(error)),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
+        match self.within(|store| async move { store.delete(key).await }).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(self.failed(error)),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// Outside everything else: a request whose session store failed gets a 503 that says so, as
+/// a database that does not answer does (`DATABASE_DOWN` in `main.rs`).
+///
+/// actix-session turns every store error into an empty 500 (its `e500`): the cause goes with it
+/// for the log, but is not the response, and no type of ours survives the wrapping. Its text
+/// does: a failure of [`RedisStore`] says [`UNAVAILABLE`]. (No HTML page here: the request
+/// itself is gone with the error, and a middleware cannot keep a copy of it while the routes
+/// inside are still being matched: actix-web needs it unshared for that.)
+pub async fn outage(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    match next.call(req).await {
+        Err(error) if format!("{error:?}").contains(UNAVAILABLE) => {
+            eprintln!("error: session store: {error:?}");
+            Err(ErrorServiceUnavailable(format!("{UNAVAILABLE}; please try again in a moment.")))
+        }
+        answer => answer,
+    }
+}
+// ANCHOR_END: outage
 
 // ANCHOR: track
 /// Inside `SessionMiddleware`: a signed-in session records the browser it was made in

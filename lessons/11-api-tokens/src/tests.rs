@@ -817,6 +817,137 @@ async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() 
 }
 // ANCHOR_END: redis
 
+// ANCHOR: outage
+/// A `redis-server` of the test's own on a free loopback port, which the test can stop (as a
+/// crash does: killed, nothing saved) and start again on the same port.
+struct OwnRedis {
+    port: u16,
+    server: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    /// `None` when `redis-server` is not installed, after saying the test is skipped; a failure
+    /// when `CI` is set, where it must be.
+    fn start(test: &str) -> Option<OwnRedis> {
+        let installed = std::process::Command::new("redis-server").arg("--version").output();
+        if installed.is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{test}: redis-server is not on PATH, and CI is: .ci/run must install it"
+            );
+            // Straight to stderr: `eprintln!` in a test that passes is kept from the terminal
+            // (the harness captures it), and a skip must be seen.
+            let line = format!("skipped {test}: redis-server is not on PATH\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            return None;
+        }
+        // A port the OS just gave out is free; the listener closes before Redis takes it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("its address").port();
+        drop(listener);
+        let mut redis = OwnRedis { port, server: None };
+        redis.restart();
+        Some(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts it, and waits (polling, up to 10 s) until it answers `PING`.
+    fn restart(&mut self) {
+        let port = self.port.to_string();
+        let args = ["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        let server = std::process::Command::new("redis-server")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.server = Some(server);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !answers_ping(self.port) {
+            assert!(std::time::Instant::now() < deadline, "redis-server on port {port} is not up");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Kills it: the connections break and the sessions are gone, as in a crash.
+    fn stop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn answers_ping(port: u16) -> bool {
+    use std::io::{Read as _, Write as _};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(1)));
+    let mut answer = [0; 5];
+    stream.write_all(b"PING\r\n").is_ok()
+        && stream.read_exact(&mut answer).is_ok()
+        && &answer == b"+PONG"
+}
+
+/// Sends `req` with `browser`'s cookies and says how it was answered: `Ok` with the response,
+/// or `Err` with the error the app gave the server to answer with (its status and text). Within
+/// 5 s: the store gives Redis 1 s (`store::CALL_WAIT`), the rest is room for a busy machine.
+async fn answer(browser: &mut TestClient, req: TestRequest) -> Result<TestResponse, String> {
+    let req = req.insert_header(("cookie", browser.cookie_header()));
+    let started = std::time::Instant::now();
+    let answer = browser.try_send_raw(req).await;
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(5), "the answer took {took:?}");
+    answer
+}
+
+/// The 503 a request gets while the session store is down.
+fn assert_store_unavailable(answer: Result<TestResponse, String>) {
+    let Err(error) = answer else { panic!("a response while Redis is down") };
+    assert!(error.contains(store::UNAVAILABLE), "{error}");
+    assert!(error.ends_with("(503 Service Unavailable)"), "{error}");
+}
+
+#[actix_web::test]
+async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back() {
+    let test = "with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back";
+    let Some(mut redis) = OwnRedis::start(test) else { return };
+    let config = Config::for_tests(11).with("REDIS_URL", &redis.url());
+    let db = db::for_tests().await;
+    let site = redis_site(&config, &db).await;
+    let mut browser = TestClient::for_site(site.clone()).await;
+    let mut visitor = TestClient::for_site(site).await;
+    log_in(&mut browser, &[]).await.assert_redirect("/protected");
+
+    redis.stop();
+    // Twice: the first request finds the connection broken, the second has to make one.
+    for _ in 0..2 {
+        assert_store_unavailable(answer(&mut browser, TestRequest::get().uri("/protected")).await);
+    }
+    // The login form has a CSRF token to store in a new session.
+    assert_store_unavailable(answer(&mut visitor, TestRequest::get().uri("/login")).await);
+    // Every page here carries a CSRF token, which lives in the session; the API needs none
+    // (the bearer token says who is calling) and does not ask Redis.
+    let mut api = ApiClient::new(browser.site()).await;
+    let jwt = api.jwt("user1", "mypassword").await;
+    api.get("/api/me", bearer(&jwt).as_deref()).await.assert_status(200);
+
+    // Back, empty: the old session is gone, so that browser is logged out; a login works.
+    redis.restart();
+    let page = answer(&mut browser, TestRequest::get().uri("/protected")).await.unwrap();
+    page.assert_redirect("/login?next=%2Fprotected");
+    log_in(&mut browser, &[]).await.assert_redirect("/protected");
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+}
+// ANCHOR_END: outage
+
 // ANCHOR: woofs
 /// A browser with `name` registered and logged in, on `site`.
 async fn dog(site: &Site, name: &str) -> TestClient {
@@ -1188,7 +1319,7 @@ async fn post_api_token_trades_the_password_for_a_short_lived_jwt_and_sets_no_co
     let token = answer["access_token"].as_str().unwrap();
     let now = start().unix_timestamp();
     let claims = jwt::verify(&jwt::key(&site), token, now).unwrap();
-    assert_eq!(claims, jwt::Claims { sub: "1".into(), iat: now, exp: now + 15 * 60 });
+    assert_eq!(claims, jwt::Claims { sub: "1".into(), iat: now, exp: now + 15 * 60, nbf: None });
 }
 
 #[actix_web::test]
@@ -1543,6 +1674,43 @@ async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cook
 }
 
 #[actix_web::test]
+async fn a_made_up_authorization_header_does_not_switch_off_the_csrf_check() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    log_in(&mut browser, &[]).await;
+    // The browser's cookie session, no CSRF token, and a header that proves nothing.
+    let forged = |path: &str, fields: &[(&str, &str)]| {
+        TestRequest::post().uri(path).set_form(fields).insert_header((AUTHORIZATION, "Bearer x"))
+    };
+    for (path, fields) in [("/woofs", &[("body", "Forged woof")][..]), ("/logout", &[][..])] {
+        let res = browser.send(forged(path, fields)).await;
+        res.assert_status(403).assert_contains("CSRF token is missing or wrong");
+    }
+    assert_eq!(count_woofs(&db).await, 0);
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+#[actix_web::test]
+async fn a_good_bearer_token_needs_no_csrf_token_and_leaves_the_browsers_session_alone() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let mut browser = TestClient::for_site(site.clone()).await;
+    log_in(&mut browser, &[]).await;
+    let jwt = ApiClient::new(&site).await.jwt("user1", "mypassword").await;
+    // Sent with the browser's cookies too: the token speaks for the request.
+    let req = TestRequest::post()
+        .uri("/api/woofs")
+        .set_form([("body", "Woof with a token")])
+        .insert_header((AUTHORIZATION, format!("Bearer {jwt}")));
+    let res = browser.send(req).await;
+    res.assert_status(201);
+    assert!(res.set_cookies().is_empty(), "{:?}", res.headers());
+    assert_eq!(count_woofs(&db).await, 1);
+}
+
+#[actix_web::test]
 async fn a_deleted_dogs_tokens_stop_working() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
@@ -1557,6 +1725,75 @@ async fn a_deleted_dogs_tokens_stop_working() {
     assert_invalid_token(&curl.get("/api/me", bearer(&jwt).as_deref()).await, "no longer exists");
 }
 // ANCHOR_END: carriers
+
+// ANCHOR: api_json
+/// A JSON error answer with `status`, and its message.
+fn json_error(res: &TestResponse, status: u16) -> String {
+    res.assert_status(status);
+    json(res)["error"].as_str().expect("an error message").to_string()
+}
+
+#[actix_web::test]
+async fn an_api_401_or_403_is_json_not_a_page() {
+    let clock = Clock::manual(start());
+    let site = site(&clock, &db::for_tests().await);
+    let mut curl = ApiClient::new(&site).await;
+    assert!(json_error(&curl.get("/api/me", None).await, 401).contains("Authentication"));
+    // The CSRF check's refusal, for a browser's call made with its cookies alone.
+    let mut browser = TestClient::for_site(site).await;
+    log_in(&mut browser, &[]).await;
+    let res = browser.post("/api/woofs", &[("body", "Forged woof")]).await;
+    assert!(json_error(&res, 403).contains("CSRF token"));
+    let twice = [("body", "Woof"), ("csrf_token", "a"), ("csrf_token", "b")];
+    let res = browser.post("/api/woofs", &twice).await;
+    assert!(json_error(&res, 400).contains("twice"));
+}
+
+/// Answered by `shared` (its 404 and its guard's 400), in JSON under `/api/`.
+#[actix_web::test]
+async fn an_unknown_api_address_is_a_json_404() {
+    let clock = Clock::manual(start());
+    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let jwt = curl.jwt("user1", "mypassword").await;
+    json_error(&curl.get("/api/no-such-thing", bearer(&jwt).as_deref()).await, 404);
+}
+
+#[actix_web::test]
+async fn a_malformed_body_on_post_api_token_is_a_json_400() {
+    let clock = Clock::manual(start());
+    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    // A form that names a field twice cannot be read into one value.
+    let req = TestRequest::post()
+        .uri("/api/token")
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload("username=user1&username=user2&password=mypassword");
+    json_error(&curl.send(req, None).await, 400);
+}
+// ANCHOR_END: api_json
+
+// ANCHOR: curl_example
+#[actix_web::test]
+async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_host_says() {
+    let clock = Clock::manual(start());
+    let mut browser = TestClient::for_site(site(&clock, &db::for_tests().await)).await;
+    log_in(&mut browser, &[]).await;
+    let token = browser.csrf_token().await;
+    let req = TestRequest::post()
+        .uri("/tokens")
+        .set_form([("name", "script"), ("csrf_token", &token)])
+        .insert_header(("host", "evil.example"))
+        .insert_header(("x-forwarded-host", "evil.example"))
+        .insert_header(("forwarded", "host=evil.example"));
+    let page = browser.send(req).await;
+    page.assert_status(201).assert_contains("http://127.0.0.1:8011/api/me");
+    page.assert_not_contains("evil.example");
+
+    // A server on every address is shown at the loopback one.
+    let mut config = Config::for_tests(11);
+    config.host = "0.0.0.0".into();
+    assert_eq!(crate::site_url(&Site::new(&LESSON, config).unwrap()), "http://127.0.0.1:8011");
+}
+// ANCHOR_END: curl_example
 
 /// What `main` attaches before serving, for the bad-input suite: a fresh database and its
 /// session store.
