@@ -29,13 +29,17 @@ test lesson="":
       PROPTEST_CASES=${PROPTEST_CASES:-500} cargo test --quiet -p "$package"
       exit 0
     fi
+    # The translation check needs GNU gettext: without it, one line saying how to install it,
+    # before anything runs.
+    scripts/i18n require
     echo "== cargo fmt --check"
     cargo fmt --all --check
     echo "== cargo clippy -D warnings"
     cargo clippy --quiet --workspace --all-targets -- -D warnings
     echo "== cargo test"
     # i18n's tests include the translation's drift check (i18n/tests/catalogue.rs): every English
-    # message of the book translated in docs/po/id.po, none fuzzy, none left over.
+    # message of the book translated in docs/po/id.po, none fuzzy, none left over (it needs GNU
+    # gettext: checked first).
     # The exercises' starters fail their tests by design: scripts/check-exercises proves that,
     # and that their solutions pass.
     # The tooling crates have their own recipes: `just e2e` (a browser) and `just load`/`bench`.
@@ -169,10 +173,15 @@ docs *args:
       fi
     done
 
-# Bring the Indonesian catalogue docs/po/id.po up to date with the English book (README, Translations).
+# Bring the Indonesian catalogue docs/po/id.po up to date with the English book (README,
+# Translations): mdbook-xgettext's messages merged in by gettext's msgmerge (scripts/i18n).
 i18n-update:
-    @cargo run --quiet -p i18n -- update
+    @scripts/i18n update
 
 # Translation progress per page: `just i18n-status`, or one page: `just i18n-status instructors`.
 i18n-status page="":
-    @cargo run --quiet -p i18n -- status {{page}}
+    @scripts/i18n status {{page}}
+
+# Everything left to translate, one .po per page in DIR, for translators working in parallel.
+i18n-split dir:
+    @scripts/i18n split "{{dir}}"

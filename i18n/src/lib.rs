@@ -1,10 +1,12 @@
-//! The book's translation tooling: the English book's messages (a POT made by mdbook-xgettext)
-//! against a language's catalogue (`docs/po/id.po`). `just i18n-update`, `just i18n-status` and
-//! the drift check in `just test` are built on these functions; `src/main.rs` is the command line.
+//! What the book's translation needs beyond GNU gettext and mdbook-i18n-helpers: the POT with
+//! the exercises' hints and book.toml's title and description in it, and code told from prose
+//! (`pot`); the drift check `just test` runs (`check`: every English message translated, none
+//! fuzzy or left over, code and link targets intact); the English heading anchors of the
+//! translated edition (`anchors`); a hint in Indonesian (`hint`). Merging, statistics, export and
+//! import are gettext's own commands (scripts/i18n, README.md, Translations). PO files are read
+//! and written with `polib`, the crate mdbook-gettext itself reads the catalogue with.
 
-pub mod po;
-
-use po::{Catalog, Entry};
+use polib::message::{Message as PoMessage, MessageView};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,139 @@ pub fn workspace_root() -> PathBuf {
 /// `docs/po/LANG.po`
 pub fn catalog_path(root: &Path, language: &str) -> PathBuf {
     root.join("docs").join("po").join(format!("{language}.po"))
+}
+
+/// One message of a PO or POT file, as the checks need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Message {
+    pub msgctxt: Option<String>,
+    pub msgid: String,
+    /// One string for a singular message, one per plural form otherwise.
+    pub msgstr: Vec<String>,
+    pub fuzzy: bool,
+    /// `#.` lines: the extractor's notes (`CODE_NOTE`, `COMMENT_NOTE`).
+    pub notes: Vec<String>,
+    /// `#:` references: the pages the message is on.
+    pub references: Vec<String>,
+}
+
+impl Message {
+    /// A singular message without a translation.
+    pub fn new(msgid: impl Into<String>) -> Self {
+        Message { msgid: msgid.into(), msgstr: vec![String::new()], ..Message::default() }
+    }
+
+    /// Every form has a translation (fuzzy or not).
+    pub fn has_translation(&self) -> bool {
+        !self.msgstr.is_empty() && self.msgstr.iter().all(|form| !form.is_empty())
+    }
+
+    /// The page a message is reported under: its first reference, without a line number.
+    pub fn page(&self) -> String {
+        let Some(reference) = self.references.first() else { return "(no page)".to_string() };
+        match reference.rsplit_once(':') {
+            Some((path, line)) if line.chars().all(|c| c.is_ascii_digit()) => path.to_string(),
+            _ => reference.clone(),
+        }
+    }
+
+    fn has_note(&self, note: &str) -> bool {
+        self.notes.iter().any(|n| n == note)
+    }
+
+    fn from_polib(m: &dyn MessageView) -> Self {
+        let msgctxt = Some(m.msgctxt().to_string()).filter(|c| !c.is_empty());
+        let msgstr = match m.msgstr_plural() {
+            Ok(forms) => forms.clone(),
+            Err(_) => vec![m.msgstr().unwrap_or_default().to_string()],
+        };
+        let lines = |text: &str| -> Vec<String> {
+            text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+        };
+        Message {
+            msgctxt,
+            msgid: m.msgid().to_string(),
+            msgstr,
+            fuzzy: m.is_fuzzy(),
+            notes: lines(m.comments()),
+            references: m.source().split_whitespace().map(str::to_string).collect(),
+        }
+    }
+
+    fn to_polib(&self) -> PoMessage {
+        let mut builder = PoMessage::build_singular();
+        builder
+            .with_comments(self.notes.join("\n"))
+            .with_source(self.references.join(" "))
+            .with_msgid(self.msgid.clone())
+            .with_msgstr(self.msgstr.first().cloned().unwrap_or_default());
+        if let Some(context) = &self.msgctxt {
+            builder.with_msgctxt(context.clone());
+        }
+        builder.done()
+    }
+}
+
+/// The messages of a PO or POT file (its obsolete `#~` entries left out: `read_obsolete`).
+pub fn read_po(path: &Path) -> Result<Vec<Message>> {
+    let catalog = polib::po_file::parse(path)
+        .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
+    Ok(catalog.messages().map(Message::from_polib).collect())
+}
+
+/// The obsolete entries (`#~`) of a PO file: translations whose English text is gone, which
+/// `msgmerge` keeps. Read through gettext's `msgattrib`, which turns them back into messages.
+pub fn read_obsolete(path: &Path, scratch: &Path) -> Result<Vec<Message>> {
+    let out = scratch.join("obsolete.po");
+    std::fs::create_dir_all(scratch)
+        .map_err(|e| Error(format!("cannot create {}: {e}", scratch.display())))?;
+    gettext(
+        "msgattrib",
+        &["--only-obsolete", "--clear-obsolete", "--force-po", "-o"],
+        &[&out, path],
+    )?;
+    read_po(&out)
+}
+
+/// Writes a POT: a header without a creation date (`msgmerge` copies it into the catalogue, and
+/// a date would change the catalogue on every update), then the messages.
+pub fn write_pot(path: &Path, messages: &[Message]) -> Result<()> {
+    let header = "Project-Id-Version: session-lessons\nPOT-Creation-Date: \nPO-Revision-Date: \n\
+                  Last-Translator: \nLanguage-Team: \nMIME-Version: 1.0\n\
+                  Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\
+                  Language: en\nPlural-Forms: nplurals=1; plural=0;\n";
+    let metadata = polib::metadata::CatalogMetadata::parse(header)
+        .map_err(|e| Error(format!("the POT header: {e}")))?;
+    let mut catalog = polib::catalog::Catalog::new(metadata);
+    for message in messages {
+        catalog.append_or_update(message.to_polib());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    polib::po_file::write(&catalog, path)
+        .map_err(|e| Error(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The one line a missing GNU gettext gets, wherever it is found missing.
+pub const GETTEXT_MISSING: &str = "GNU gettext is not installed (msgmerge, msgattrib, msgfmt): \
+     `sudo apt-get install gettext` (macOS: `brew install gettext`), see README.md, Translations";
+
+/// Runs a gettext program with `args`, then `files`; its error output becomes the error.
+fn gettext(program: &str, args: &[&str], files: &[&Path]) -> Result<()> {
+    let output = Command::new(program)
+        .args(args)
+        .args(files)
+        .output()
+        .map_err(|e| Error(format!("cannot run {program} ({e}): {GETTEXT_MISSING}")))?;
+    if !output.status.success() {
+        return Err(Error(format!(
+            "{program} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(())
 }
 
 /// The renderers for extraction: mdbook-xgettext's POT, and the book as Markdown after the
@@ -211,8 +346,8 @@ fn is_code(msgid: &str, code: &str, prose: &str) -> bool {
 }
 
 /// Marks the messages that are code (`CODE_NOTE`) and comments in code (`COMMENT_NOTE`).
-fn annotate(pot: &mut Catalog, code: &str, prose: &str) {
-    for entry in &mut pot.entries {
+fn annotate(pot: &mut [Message], code: &str, prose: &str) {
+    for entry in pot {
         let note = if is_code(&entry.msgid, code, prose) {
             CODE_NOTE
         } else if comment_marker(&entry.msgid).is_some() && code.contains(entry.msgid.as_str()) {
@@ -220,16 +355,17 @@ fn annotate(pot: &mut Catalog, code: &str, prose: &str) {
         } else {
             continue;
         };
-        entry.extracted_comments.push(note.to_string());
+        entry.notes.push(note.to_string());
     }
 }
 
 /// Extracts the English messages: the book's (mdbook-xgettext after the `links` preprocessor,
 /// so `{{#include}}`d text is extracted as the reader sees it), then the exercises' hints
-/// (referenced as `exercises/NN-slug/hints/K.md`), with code and comments in code marked.
-pub fn generate_pot(root: &Path) -> Result<Catalog> {
+/// (referenced as `exercises/NN-slug/hints/K.md`) and book.toml's title and description, with
+/// code and comments in code marked.
+pub fn generate_pot(root: &Path) -> Result<Vec<Message>> {
     let out = root.join("target").join("i18n");
-    let read = |dir: &Path| read_catalog(&dir.join("xgettext").join("messages.pot"));
+    let read = |dir: &Path| read_po(&dir.join("xgettext").join("messages.pot"));
     mdbook(&root.join("docs"), &out.join("book"), EXTRACT_OUTPUT, None)?;
     let mut pot = read(&out.join("book"))?;
     let (mut code, mut prose) = code_and_prose(&out.join("book").join("markdown"))?;
@@ -242,7 +378,7 @@ pub fn generate_pot(root: &Path) -> Result<Catalog> {
     let (hint_code, hint_prose) = code_and_prose(&out.join("hints").join("markdown"))?;
     code.push_str(&hint_code);
     prose.push_str(&hint_prose);
-    for mut entry in hint_pot.entries {
+    for mut entry in hint_pot {
         // The hints book's SUMMARY is scaffolding; its pages are the hint files themselves.
         entry.references.retain(|r| !r.starts_with("src/SUMMARY.md"));
         if entry.references.is_empty() {
@@ -253,20 +389,21 @@ pub fn generate_pot(root: &Path) -> Result<Catalog> {
                 *reference = path.to_string();
             }
         }
-        match pot.entries.iter_mut().find(|e| e.key() == entry.key()) {
+        let key = (&entry.msgctxt, &entry.msgid);
+        match pot.iter_mut().find(|e| (&e.msgctxt, &e.msgid) == key) {
             Some(existing) => existing.references.extend(entry.references),
-            None => pot.entries.push(entry),
+            None => pot.push(entry),
         }
     }
     for (at, name) in BOOK_FIELDS.into_iter().enumerate() {
         let value = book_field(root, name)?;
-        match pot.entries.iter_mut().find(|e| e.msgctxt.is_none() && e.msgid == value) {
+        match pot.iter_mut().find(|e| e.msgctxt.is_none() && e.msgid == value) {
             Some(existing) => existing.references.push("book.toml".to_string()),
             None => {
-                let mut entry = Entry::new(value);
+                let mut entry = Message::new(value);
                 entry.references.push("book.toml".to_string());
-                entry.extracted_comments.push(format!("i18n: the book's {name} (book.toml)"));
-                pot.entries.insert(at, entry);
+                entry.notes.push(format!("i18n: the book's {name} (book.toml)"));
+                pot.insert(at, entry);
             }
         }
     }
@@ -308,11 +445,11 @@ pub fn book_field(root: &Path, name: &str) -> Result<String> {
 /// A `[book]` field in `language`: its translation from the catalogue, or the English.
 pub fn translated_book_field(root: &Path, name: &str, language: &str) -> Result<String> {
     let english = book_field(root, name)?;
-    let catalog = read_catalog(&catalog_path(root, language))?;
-    Ok(match catalog.find(None, &english) {
-        Some(entry) if entry.is_translated() => entry.msgstr[0].clone(),
-        _ => english,
-    })
+    let catalog = read_po(&catalog_path(root, language))?;
+    Ok(catalog
+        .into_iter()
+        .find(|m| m.msgctxt.is_none() && m.msgid == english && !m.fuzzy && m.has_translation())
+        .map_or(english, |m| m.msgstr[0].clone()))
 }
 
 /// The `id`s of the headings of a page of the built book, in order.
@@ -410,373 +547,6 @@ pub fn translated_hint(root: &Path, hint: &Path, language: &str) -> Result<Strin
     std::fs::read_to_string(&path).map_err(|e| Error(format!("no hint {}: {e}", hint.display())))
 }
 
-pub fn read_catalog(path: &Path) -> Result<Catalog> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
-    po::parse(&text).map_err(|e| Error(format!("{}: {e}", path.display())))
-}
-
-pub fn write_catalog(path: &Path, catalog: &Catalog) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    std::fs::write(path, po::write(catalog))
-        .map_err(|e| Error(format!("cannot write {}: {e}", path.display())))
-}
-
-/// The header of a new catalogue for `language` (Indonesian has a single plural form).
-pub fn new_header(language: &str) -> Entry {
-    let mut catalog = Catalog::default();
-    catalog.header.translator_comments =
-        vec![format!("The book in `{language}`: see README.md, Translations, before editing.")];
-    for (name, value) in header_fields(language) {
-        catalog.set_header_field(name, value);
-    }
-    catalog.header
-}
-
-/// The header fields a catalogue must have: mdbook-gettext refuses (panics on) a PO file that
-/// lacks one of them. The dates stay empty: no update rewrites them.
-fn header_fields(language: &str) -> [(&'static str, &str); 10] {
-    [
-        ("Project-Id-Version", "session-lessons"),
-        ("POT-Creation-Date", ""),
-        ("PO-Revision-Date", ""),
-        ("Last-Translator", ""),
-        ("Language-Team", ""),
-        ("Language", language),
-        ("MIME-Version", "1.0"),
-        ("Content-Type", "text/plain; charset=UTF-8"),
-        ("Content-Transfer-Encoding", "8bit"),
-        ("Plural-Forms", "nplurals=1; plural=0;"),
-    ]
-}
-
-/// Adds the header fields `catalog` lacks (see `header_fields`).
-pub fn complete_header(catalog: &mut Catalog, language: &str) {
-    for (name, value) in header_fields(language) {
-        if catalog.header_field(name).is_none() {
-            catalog.set_header_field(name, value);
-        }
-    }
-}
-
-/// What an update did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct MergeSummary {
-    /// Messages whose English text is unchanged (translated or not).
-    pub kept: usize,
-    /// New English text with a translation of similar old text: marked fuzzy, to be checked.
-    pub fuzzy: usize,
-    /// New English text without a translation.
-    pub new: usize,
-    /// Translations whose English text is gone: kept as obsolete (`#~`) until `prune`.
-    pub obsolete: usize,
-}
-
-/// How alike two texts are, from 0 to 1: the share of words they have in common.
-fn similarity(a: &str, b: &str) -> f64 {
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    let (mut na, mut nb) = (0usize, 0usize);
-    for word in a.split_whitespace() {
-        *counts.entry(word).or_default() += 1;
-        na += 1;
-    }
-    let mut common = 0usize;
-    for word in b.split_whitespace() {
-        nb += 1;
-        if let Some(count) = counts.get_mut(word)
-            && *count > 0
-        {
-            *count -= 1;
-            common += 1;
-        }
-    }
-    if na + nb == 0 { 1.0 } else { 2.0 * common as f64 / (na + nb) as f64 }
-}
-
-/// Below this similarity an old translation is not offered for changed English text.
-const FUZZY_THRESHOLD: f64 = 0.6;
-
-/// Brings a catalogue up to date with the English messages, like `msgmerge`: unchanged messages
-/// keep their translation; changed ones get the translation of the most similar old message,
-/// marked fuzzy (with the old English as `#|`); new ones are untranslated; translations whose
-/// English is gone become obsolete. References and extracted comments come from the POT.
-pub fn merge(old: &Catalog, pot: &Catalog, language: &str) -> (Catalog, MergeSummary) {
-    let mut summary = MergeSummary::default();
-    let mut index: HashMap<(Option<&str>, &str), usize> = HashMap::new();
-    for (i, entry) in old.entries.iter().enumerate() {
-        index.entry(entry.key()).or_insert(i);
-    }
-    let mut used: HashSet<usize> = HashSet::new();
-    let mut entries: Vec<Entry> = Vec::with_capacity(pot.entries.len());
-    let mut unmatched: Vec<usize> = Vec::new();
-    for template in pot.entries.iter().filter(|e| !e.obsolete) {
-        let mut entry = template.clone();
-        entry.msgstr = vec![String::new(); template.msgstr.len().max(1)];
-        entry.previous_msgid = None;
-        entry.set_fuzzy(false);
-        if let Some(&i) = index.get(&template.key()) {
-            let previous = &old.entries[i];
-            used.insert(i);
-            entry.msgstr = previous.msgstr.clone();
-            entry.translator_comments = previous.translator_comments.clone();
-            if previous.is_fuzzy() {
-                entry.set_fuzzy(true);
-                entry.previous_msgid = previous.previous_msgid.clone();
-            }
-            summary.kept += 1;
-        } else if is_code_note(&entry) {
-            summary.new += 1;
-        } else {
-            unmatched.push(entries.len());
-        }
-        // Code is its own translation.
-        if is_code_note(&entry) && !entry.has_translation() {
-            entry.msgstr = vec![entry.msgid.clone(); entry.msgstr.len()];
-        }
-        entries.push(entry);
-    }
-    // Changed English text: the most alike old translation that no current message uses,
-    // preferring one from the same page.
-    let candidates: Vec<usize> = (0..old.entries.len())
-        .filter(|i| !used.contains(i) && old.entries[*i].has_translation())
-        .collect();
-    for &at in &unmatched {
-        let entry = &entries[at];
-        let pages = entry.pages();
-        let best = candidates
-            .iter()
-            .map(|&i| {
-                let candidate = &old.entries[i];
-                let same_page = candidate.pages().iter().any(|p| pages.contains(p));
-                let score =
-                    similarity(&candidate.msgid, &entry.msgid) + if same_page { 0.05 } else { 0.0 };
-                (i, score)
-            })
-            .filter(|&(_, score)| score >= FUZZY_THRESHOLD)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        let entry = &mut entries[at];
-        match best {
-            Some((i, _)) => {
-                let previous = &old.entries[i];
-                entry.msgstr = previous.msgstr.clone();
-                entry.translator_comments = previous.translator_comments.clone();
-                entry.set_fuzzy(true);
-                entry.previous_msgid = Some(previous.msgid.clone());
-                used.insert(i);
-                summary.fuzzy += 1;
-            }
-            None => summary.new += 1,
-        }
-    }
-    for (i, previous) in old.entries.iter().enumerate() {
-        if !used.contains(&i) && previous.has_translation() {
-            let mut gone = previous.clone();
-            gone.obsolete = true;
-            gone.previous_msgid = None;
-            entries.push(gone);
-            summary.obsolete += 1;
-        }
-    }
-    let header = if old.header.msgstr.iter().any(|s| !s.is_empty()) {
-        old.header.clone()
-    } else {
-        new_header(language)
-    };
-    let mut merged = Catalog { header, entries };
-    complete_header(&mut merged, language);
-    (merged, summary)
-}
-
-/// A message the extraction marked as code (`CODE_NOTE`).
-pub fn is_code_note(entry: &Entry) -> bool {
-    entry.extracted_comments.iter().any(|c| c == CODE_NOTE)
-}
-
-/// A message the extraction marked as a comment in code (`COMMENT_NOTE`).
-pub fn is_comment_note(entry: &Entry) -> bool {
-    entry.extracted_comments.iter().any(|c| c == COMMENT_NOTE)
-}
-
-/// Drops the obsolete entries; returns how many.
-pub fn prune(catalog: &mut Catalog) -> usize {
-    let before = catalog.entries.len();
-    catalog.entries.retain(|e| !e.obsolete);
-    before - catalog.entries.len()
-}
-
-/// One page's progress.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PageStatus {
-    pub page: String,
-    pub translated: usize,
-    pub fuzzy: usize,
-    pub untranslated: usize,
-}
-
-/// Per page, in the book's order: translated, fuzzy and untranslated messages. A message used on
-/// several pages counts on each.
-pub fn status(catalog: &Catalog) -> Vec<PageStatus> {
-    let mut pages: Vec<PageStatus> = Vec::new();
-    for entry in catalog.entries.iter().filter(|e| !e.obsolete) {
-        let entry_pages = entry.pages();
-        let entry_pages = if entry_pages.is_empty() { vec!["(no page)"] } else { entry_pages };
-        for page in entry_pages {
-            let at = match pages.iter().position(|p| p.page == page) {
-                Some(at) => at,
-                None => {
-                    pages.push(PageStatus { page: page.to_string(), ..PageStatus::default() });
-                    pages.len() - 1
-                }
-            };
-            let row = &mut pages[at];
-            if entry.is_fuzzy() {
-                row.fuzzy += 1;
-            } else if entry.has_translation() {
-                row.translated += 1;
-            } else {
-                row.untranslated += 1;
-            }
-        }
-    }
-    pages
-}
-
-/// `lessons/01-raw-cookies`, `src/lessons/01-raw-cookies.md` and `docs/src/lessons/01-raw-cookies.md`
-/// all name the page `src/lessons/01-raw-cookies.md`; so does `01-raw-cookies` when no other
-/// page ends like that.
-pub fn page_matches(page: &str, query: &str) -> bool {
-    fn bare(path: &str) -> &str {
-        let path = path.trim_start_matches("./");
-        let path = path.strip_prefix("docs/").unwrap_or(path);
-        let path = path.strip_prefix("src/").unwrap_or(path);
-        path.strip_suffix(".md").unwrap_or(path)
-    }
-    let (page, query) = (bare(page), bare(query));
-    !query.is_empty() && (page == query || page.ends_with(&format!("/{query}")))
-}
-
-/// The one page of the catalogue that `query` names.
-pub fn find_page(catalog: &Catalog, query: &str) -> Result<String> {
-    let mut found: Vec<String> = Vec::new();
-    for row in status(catalog) {
-        if page_matches(&row.page, query) {
-            found.push(row.page);
-        }
-    }
-    match found.len() {
-        1 => Ok(found.remove(0)),
-        0 => Err(Error(format!(
-            "no page `{query}` in the catalogue (`just i18n-status` lists them)"
-        ))),
-        _ => Err(Error(format!("`{query}` names several pages: {}; say which", found.join(", ")))),
-    }
-}
-
-/// A standalone catalogue with one page's messages (and their translations so far), for a
-/// translator. The header is the full catalogue's.
-pub fn export(catalog: &Catalog, page: &str) -> Catalog {
-    Catalog {
-        header: catalog.header.clone(),
-        entries: catalog
-            .entries
-            .iter()
-            .filter(|e| !e.obsolete && e.pages().contains(&page))
-            .cloned()
-            .collect(),
-    }
-}
-
-/// The whole catalogue as one standalone catalogue per page, for translators working in
-/// parallel: each message that still needs a translation in exactly one file, that of the first
-/// page (in the book's order) that uses it, so no text is translated twice; code, which needs no
-/// translation, in none. Returns (page, catalogue) pairs in the book's order.
-pub fn split(catalog: &Catalog) -> Vec<(String, Catalog)> {
-    let mut parts: Vec<(String, Catalog)> = Vec::new();
-    for entry in
-        catalog.entries.iter().filter(|e| !e.obsolete && !e.is_translated() && !is_code_note(e))
-    {
-        let page = entry.pages().first().map_or("(no page)".to_string(), |p| p.to_string());
-        let at = match parts.iter().position(|(p, _)| *p == page) {
-            Some(at) => at,
-            None => {
-                parts.push((page, Catalog { header: catalog.header.clone(), entries: Vec::new() }));
-                parts.len() - 1
-            }
-        };
-        parts[at].1.entries.push(entry.clone());
-    }
-    parts
-}
-
-/// A file name for a page's part: `src/lessons/01-raw-cookies.md` → `lessons-01-raw-cookies.po`.
-pub fn part_file_name(page: &str) -> String {
-    let bare = page.strip_prefix("src/").unwrap_or(page);
-    let bare = bare.strip_suffix(".md").unwrap_or(bare);
-    format!("{}.po", bare.replace(['/', '\\'], "-"))
-}
-
-/// What an import did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// Translations taken (new or changed).
-    pub updated: usize,
-    /// Already in the catalogue as they are.
-    pub unchanged: usize,
-    /// Left untranslated in the file: nothing to take.
-    pub empty: usize,
-    /// English text the catalogue does not have (changed since the export, or edited by
-    /// mistake): not taken.
-    pub unknown: Vec<String>,
-    /// Code (a string literal, a code block) that the file translated: not taken, code stays as
-    /// it is.
-    pub code_kept: Vec<String>,
-}
-
-/// Takes the translations of `file` into `catalog`, for English text the catalogue has, except
-/// translated code (the catalogue keeps code as it is). A fuzzy entry of the file stays fuzzy; a
-/// translator's comments come along.
-pub fn import(catalog: &mut Catalog, file: &Catalog) -> ImportSummary {
-    let mut summary = ImportSummary::default();
-    let mut index: HashMap<(Option<String>, String), usize> = HashMap::new();
-    for (i, entry) in catalog.entries.iter().enumerate() {
-        if !entry.obsolete {
-            index.insert((entry.msgctxt.clone(), entry.msgid.clone()), i);
-        }
-    }
-    for incoming in file.entries.iter().filter(|e| !e.obsolete) {
-        if !incoming.has_translation() {
-            summary.empty += 1;
-            continue;
-        }
-        let Some(&i) = index.get(&(incoming.msgctxt.clone(), incoming.msgid.clone())) else {
-            summary.unknown.push(incoming.msgid.clone());
-            continue;
-        };
-        let entry = &mut catalog.entries[i];
-        if is_code_note(entry) && incoming.msgstr.iter().any(|form| *form != entry.msgid) {
-            summary.code_kept.push(incoming.msgid.clone());
-            continue;
-        }
-        if entry.msgstr == incoming.msgstr && entry.is_fuzzy() == incoming.is_fuzzy() {
-            summary.unchanged += 1;
-            continue;
-        }
-        entry.msgstr = incoming.msgstr.clone();
-        entry.set_fuzzy(incoming.is_fuzzy());
-        if incoming.is_fuzzy() {
-            entry.previous_msgid = incoming.previous_msgid.clone();
-        }
-        if !incoming.translator_comments.is_empty() {
-            entry.translator_comments = incoming.translator_comments.clone();
-        }
-        summary.updated += 1;
-    }
-    summary
-}
-
 /// What is wrong with one message of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProblemKind {
@@ -785,7 +555,8 @@ pub enum ProblemKind {
     Untranslated,
     /// English text changed since it was translated, or the translator was unsure.
     Fuzzy,
-    /// A translation whose English text is gone from the book: `cargo run -p i18n -- prune`.
+    /// A translation whose English text is gone from the book: `just i18n-update` keeps it as
+    /// `#~` for reuse; `msgattrib --no-obsolete` drops it.
     Obsolete,
     /// Code or a link target of the English text is not in the translation.
     CodeChanged(String),
@@ -873,27 +644,28 @@ pub fn comment_kept(english: &str, translation: &str) -> bool {
 
 /// Everything that keeps the translation from matching the English book: each message of the
 /// POT that the catalogue lacks or has untranslated or fuzzy, each translation whose code or link
-/// targets differ, and each entry of the catalogue that is no longer in the POT.
-pub fn check(catalog: &Catalog, pot: &Catalog) -> Vec<Problem> {
-    let page_of =
-        |entry: &Entry| entry.pages().first().map_or("(no page)".to_string(), |p| p.to_string());
+/// targets differ, each entry of the catalogue that is no longer in the POT, and each obsolete
+/// (`#~`) entry `msgmerge` kept. Each problem names its page.
+pub fn check(catalog: &[Message], obsolete: &[Message], pot: &[Message]) -> Vec<Problem> {
+    let key = |m: &Message| (m.msgctxt.clone(), m.msgid.clone());
+    let translations: HashMap<_, &Message> = catalog.iter().map(|m| (key(m), m)).collect();
+    let english: HashSet<_> = pot.iter().map(key).collect();
     let mut problems = Vec::new();
-    for template in pot.entries.iter().filter(|e| !e.obsolete) {
-        let problem =
-            |kind| Problem { page: page_of(template), kind, msgid: template.msgid.clone() };
-        match catalog.find(template.msgctxt.as_deref(), &template.msgid) {
+    for template in pot {
+        let problem = |kind| Problem { page: template.page(), kind, msgid: template.msgid.clone() };
+        match translations.get(&key(template)) {
             None => problems.push(problem(ProblemKind::Missing)),
-            Some(entry) if entry.is_fuzzy() => problems.push(problem(ProblemKind::Fuzzy)),
+            Some(entry) if entry.fuzzy => problems.push(problem(ProblemKind::Fuzzy)),
             Some(entry) if !entry.has_translation() => {
                 problems.push(problem(ProblemKind::Untranslated))
             }
-            Some(entry) if is_code_note(template) => {
+            Some(entry) if template.has_note(CODE_NOTE) => {
                 if entry.msgstr.iter().any(|form| *form != template.msgid) {
                     problems.push(problem(ProblemKind::CodeTranslated));
                 }
             }
             Some(entry) => {
-                if is_comment_note(template)
+                if template.has_note(COMMENT_NOTE)
                     && !entry.msgstr.iter().all(|form| comment_kept(&template.msgid, form))
                 {
                     problems.push(problem(ProblemKind::CommentBroken));
@@ -906,16 +678,26 @@ pub fn check(catalog: &Catalog, pot: &Catalog) -> Vec<Problem> {
             }
         }
     }
-    for entry in &catalog.entries {
-        if entry.obsolete || pot.find(entry.msgctxt.as_deref(), &entry.msgid).is_none() {
-            problems.push(Problem {
-                page: page_of(entry),
-                kind: ProblemKind::Obsolete,
-                msgid: entry.msgid.clone(),
-            });
-        }
+    let left_over = catalog.iter().filter(|m| !english.contains(&key(m)));
+    for entry in left_over.chain(obsolete) {
+        problems.push(Problem {
+            page: entry.page(),
+            kind: ProblemKind::Obsolete,
+            msgid: entry.msgid.clone(),
+        });
     }
     problems
+}
+
+/// The drift check on the checkout: the English messages extracted afresh against
+/// docs/po/LANG.po, its obsolete entries included.
+pub fn check_catalogue(root: &Path, language: &str) -> Result<(Vec<Message>, Vec<Problem>)> {
+    let pot = generate_pot(root)?;
+    let path = catalog_path(root, language);
+    let catalog = read_po(&path)?;
+    let obsolete = read_obsolete(&path, &root.join("target").join("i18n"))?;
+    let problems = check(&catalog, &obsolete, &pot);
+    Ok((pot, problems))
 }
 
 #[cfg(test)]

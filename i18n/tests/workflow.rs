@@ -1,152 +1,63 @@
-//! The translation workflow on small catalogues: what `just i18n-update`, `import`, `export`,
-//! `prune` and the drift check do to a translator's work.
+//! The translation workflow on small catalogues: what the drift check reports, and what
+//! `just i18n-update` (scripts/i18n: gettext's msgmerge), export/import (msggrep, msgcat) and
+//! `just i18n-split` do to a translator's work. Needs GNU gettext.
 
-use i18n::po::{Catalog, Entry, parse, write};
-use i18n::{ProblemKind, check, export, import, merge, prune, status};
-
-fn message(page: &str, msgid: &str, msgstr: &str) -> Entry {
-    let mut entry = Entry::new(msgid);
-    entry.references = vec![page.to_string()];
-    entry.msgstr = vec![msgstr.to_string()];
-    entry
-}
-
-fn pot(messages: &[(&str, &str)]) -> Catalog {
-    Catalog {
-        entries: messages.iter().map(|(page, msgid)| message(page, msgid, "")).collect(),
-        ..Catalog::default()
-    }
-}
-
-fn translated(messages: &[(&str, &str, &str)]) -> Catalog {
-    Catalog {
-        header: i18n::new_header("id"),
-        entries: messages
-            .iter()
-            .map(|(page, msgid, msgstr)| message(page, msgid, msgstr))
-            .collect(),
-    }
-}
+use i18n::{Message, ProblemKind, check};
+use std::path::PathBuf;
+use std::process::Command;
 
 const PAGE: &str = "src/lessons/01-raw-cookies.md";
 const OTHER: &str = "src/instructors.md";
 
-#[test]
-fn an_update_keeps_translations_of_unchanged_english_text() {
-    let old = translated(&[(PAGE, "Raw cookies", "Cookie mentah")]);
-    let (merged, summary) = merge(&old, &pot(&[(PAGE, "Raw cookies")]), "id");
-    assert_eq!(merged.entries, old.entries);
-    assert_eq!(summary.kept, 1);
-    assert!(check(&merged, &pot(&[(PAGE, "Raw cookies")])).is_empty());
+fn message(page: &str, msgid: &str, msgstr: &str) -> Message {
+    let mut m = Message::new(msgid);
+    m.references = vec![page.to_string()];
+    m.msgstr = vec![msgstr.to_string()];
+    m
+}
+
+fn noted(mut m: Message, note: &str) -> Message {
+    m.notes.push(note.to_string());
+    m
+}
+
+fn kinds(catalog: &[Message], pot: &[Message]) -> Vec<ProblemKind> {
+    check(catalog, &[], pot).into_iter().map(|p| p.kind).collect()
 }
 
 #[test]
-fn a_changed_english_sentence_becomes_fuzzy_with_its_old_translation_and_old_english() {
-    let old = translated(&[(
-        PAGE,
-        "The browser sends the cookie back on every request.",
-        "Browser mengirim cookie kembali pada setiap request.",
-    )]);
-    let new = pot(&[(PAGE, "The browser sends the cookie back on every later request.")]);
-    let (merged, summary) = merge(&old, &new, "id");
-    assert_eq!(summary.fuzzy, 1);
-    let entry = &merged.entries[0];
-    assert!(entry.is_fuzzy());
-    assert_eq!(entry.msgstr, ["Browser mengirim cookie kembali pada setiap request."]);
+fn each_kind_of_drift_is_reported_with_its_page() {
+    let pot = [message(PAGE, "Raw cookies", ""), message(OTHER, "Teaching", "")];
+    let mut fuzzy = message(PAGE, "Raw cookies", "Cookie mentah");
+    fuzzy.fuzzy = true;
+    let catalog = [fuzzy, message(OTHER, "Gone", "Hilang")];
+    let obsolete = [message("(no page)", "Older", "Lama")];
+    let problems = check(&catalog, &obsolete, &pot);
+    let found: Vec<(ProblemKind, String)> =
+        problems.iter().map(|p| (p.kind.clone(), p.page.clone())).collect();
     assert_eq!(
-        entry.previous_msgid.as_deref(),
-        Some("The browser sends the cookie back on every request.")
+        found,
+        [
+            (ProblemKind::Fuzzy, PAGE.to_string()),
+            (ProblemKind::Missing, OTHER.to_string()),
+            (ProblemKind::Obsolete, OTHER.to_string()),
+            (ProblemKind::Obsolete, "(no page)".to_string()),
+        ]
     );
-    assert_eq!(merged.entries.len(), 1, "the old English is not also kept as obsolete");
-    let problems = check(&merged, &new);
-    assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].kind, ProblemKind::Fuzzy);
-    assert_eq!(problems[0].page, PAGE);
-}
-
-#[test]
-fn new_english_text_is_untranslated_and_reported_with_its_page() {
-    let old = translated(&[(PAGE, "Raw cookies", "Cookie mentah")]);
-    let new = pot(&[(PAGE, "Raw cookies"), (OTHER, "A completely new paragraph for teachers.")]);
-    let (merged, summary) = merge(&old, &new, "id");
-    assert_eq!((summary.kept, summary.new), (1, 1));
-    let problems = check(&merged, &new);
-    assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].kind, ProblemKind::Untranslated);
-    assert_eq!(problems[0].page, OTHER);
-    assert!(
-        problems[0].to_string().starts_with("src/instructors.md: untranslated"),
-        "{}",
-        problems[0]
-    );
-}
-
-#[test]
-fn removed_english_text_keeps_its_translation_as_obsolete_until_pruned() {
-    let old = translated(&[(PAGE, "Raw cookies", "Cookie mentah"), (OTHER, "Gone", "Hilang")]);
-    let new = pot(&[(PAGE, "Raw cookies")]);
-    let (mut merged, summary) = merge(&old, &new, "id");
-    assert_eq!(summary.obsolete, 1);
-    let gone = merged.entries.iter().find(|e| e.msgid == "Gone").unwrap();
-    assert!(gone.obsolete);
-    assert_eq!(gone.msgstr, ["Hilang"]);
-    assert!(write(&merged).contains("#~ msgid \"Gone\"\n#~ msgstr \"Hilang\"\n"));
-    let problems = check(&merged, &new);
-    assert_eq!(problems.len(), 1);
-    assert_eq!(
-        (problems[0].kind.clone(), problems[0].page.as_str()),
-        (ProblemKind::Obsolete, OTHER)
-    );
-    assert_eq!(prune(&mut merged), 1);
-    assert!(check(&merged, &new).is_empty());
-}
-
-#[test]
-fn text_that_comes_back_gets_its_obsolete_translation_back() {
-    let old = translated(&[(OTHER, "Gone", "Hilang")]);
-    let (without, _) = merge(&old, &pot(&[]), "id");
-    let (with, summary) = merge(&without, &pot(&[(OTHER, "Gone")]), "id");
-    assert_eq!(summary.kept, 1);
-    assert!(!with.entries[0].obsolete && with.entries[0].is_translated());
-}
-
-#[test]
-fn a_first_update_makes_an_indonesian_catalogue_with_empty_translations() {
-    let (fresh, summary) =
-        merge(&Catalog::default(), &pot(&[(PAGE, "Raw cookies"), (OTHER, "Teaching")]), "id");
-    assert_eq!(summary.new, 2);
-    assert_eq!(fresh.header_field("Language"), Some("id"));
-    assert_eq!(fresh.header_field("Plural-Forms"), Some("nplurals=1; plural=0;"));
-    assert!(fresh.entries.iter().all(|e| e.msgstr == [""]));
-    assert_eq!(parse(&write(&fresh)).unwrap(), fresh);
-}
-
-#[test]
-fn a_missing_entry_is_reported_until_the_catalogue_is_updated() {
-    let catalog = translated(&[]);
-    let problems = check(&catalog, &pot(&[(PAGE, "Raw cookies")]));
-    assert_eq!(problems[0].kind, ProblemKind::Missing);
-    assert_eq!(problems[0].page, PAGE);
+    assert!(problems[0].to_string().starts_with("src/lessons/01-raw-cookies.md: fuzzy"));
+    let untranslated = [message(PAGE, "Raw cookies", ""), message(OTHER, "Teaching", "Mengajar")];
+    assert_eq!(kinds(&untranslated, &pot), [ProblemKind::Untranslated]);
 }
 
 #[test]
 fn a_translation_must_keep_the_code_and_the_link_targets() {
     let english = "Run `just run 01` and read [lesson 02](02-login-form.md).";
-    let new = pot(&[(PAGE, english)]);
-    let good = translated(&[(
-        PAGE,
-        english,
-        "Jalankan `just run 01` dan baca [pelajaran 02](02-login-form.md).",
-    )]);
-    assert!(check(&good, &new).is_empty());
-    let bad = translated(&[(
-        PAGE,
-        english,
-        "Jalankan `just jalankan 01` dan baca [pelajaran 02](02-formulir.md).",
-    )]);
-    let kinds: Vec<ProblemKind> = check(&bad, &new).into_iter().map(|p| p.kind).collect();
+    let pot = [message(PAGE, english, "")];
+    let good = "Jalankan `just run 01` dan baca [pelajaran 02](02-login-form.md).";
+    assert!(kinds(&[message(PAGE, english, good)], &pot).is_empty());
+    let bad = "Jalankan `just jalankan 01` dan baca [pelajaran 02](02-formulir.md).";
     assert_eq!(
-        kinds,
+        kinds(&[message(PAGE, english, bad)], &pot),
         [
             ProblemKind::CodeChanged("just run 01".into()),
             ProblemKind::CodeChanged("02-login-form.md".into())
@@ -155,81 +66,23 @@ fn a_translation_must_keep_the_code_and_the_link_targets() {
 }
 
 #[test]
-fn status_counts_each_page_in_the_books_order() {
-    let mut catalog =
-        translated(&[(PAGE, "a", "A"), (PAGE, "b", ""), (OTHER, "c", "C"), (PAGE, "d", "D")]);
-    catalog.entries[3].set_fuzzy(true);
-    let rows = status(&catalog);
-    assert_eq!(rows.len(), 2);
+fn code_is_its_own_translation() {
+    let pot = [noted(message(PAGE, "\"username\"", ""), i18n::CODE_NOTE)];
+    assert!(kinds(&[message(PAGE, "\"username\"", "\"username\"")], &pot).is_empty());
     assert_eq!(
-        (rows[0].page.as_str(), rows[0].translated, rows[0].fuzzy, rows[0].untranslated),
-        (PAGE, 1, 1, 1)
+        kinds(&[message(PAGE, "\"username\"", "\"nama_pengguna\"")], &pot),
+        [ProblemKind::CodeTranslated]
     );
-    assert_eq!((rows[1].page.as_str(), rows[1].translated), (OTHER, 1));
-}
-
-#[test]
-fn export_and_import_round_trip_one_page_of_translations() {
-    let mut catalog = translated(&[(PAGE, "Raw cookies", ""), (OTHER, "Teaching", "")]);
-    let page = i18n::find_page(&catalog, "lessons/01-raw-cookies").unwrap();
-    let mut part = export(&catalog, &page);
-    assert_eq!(part.entries.len(), 1);
-    assert_eq!(part.header_field("Language"), Some("id"));
-    part.entries[0].msgstr = vec!["Cookie mentah".into()];
-    let mut stray = Entry::new("English that changed meanwhile");
-    stray.msgstr = vec!["Terjemahan".into()];
-    part.entries.push(stray);
-    let summary = import(&mut catalog, &parse(&write(&part)).unwrap());
-    assert_eq!(summary.updated, 1);
-    assert_eq!(summary.unknown, ["English that changed meanwhile"]);
-    assert_eq!(catalog.entries[0].msgstr, ["Cookie mentah"]);
-    assert_eq!(catalog.entries.len(), 2, "unknown text is not added to the catalogue");
-    assert_eq!(import(&mut catalog, &part).unchanged, 1);
-}
-
-#[test]
-fn a_page_name_that_fits_several_pages_must_be_said_in_full() {
-    let catalog = translated(&[(PAGE, "a", ""), ("src/exercises/01-raw-cookies.md", "b", "")]);
-    assert!(i18n::find_page(&catalog, "01-raw-cookies").is_err());
-    assert_eq!(
-        i18n::find_page(&catalog, "exercises/01-raw-cookies").unwrap(),
-        "src/exercises/01-raw-cookies.md"
-    );
-    assert!(i18n::find_page(&catalog, "no-such-page").is_err());
-}
-
-fn with_note(mut entry: Entry, note: &str) -> Entry {
-    entry.extracted_comments.push(note.to_string());
-    entry
-}
-
-#[test]
-fn code_is_its_own_translation_and_a_translated_literal_is_refused() {
-    let literal = with_note(message(PAGE, "\"username\"", ""), i18n::CODE_NOTE);
-    let pot = Catalog { entries: vec![literal.clone()], ..Catalog::default() };
-    let (mut merged, _) = merge(&Catalog::default(), &pot, "id");
-    assert_eq!(merged.entries[0].msgstr, ["\"username\""], "pre-filled by the update");
-    assert!(check(&merged, &pot).is_empty());
-
-    let mut translated = merged.clone();
-    translated.entries[0].msgstr = vec!["\"nama_pengguna\"".into()];
-    assert_eq!(check(&translated, &pot)[0].kind, ProblemKind::CodeTranslated);
-    let summary = import(&mut merged, &translated);
-    assert_eq!(summary.code_kept, ["\"username\""]);
-    assert_eq!(merged.entries[0].msgstr, ["\"username\""], "the import left the code alone");
 }
 
 #[test]
 fn a_translated_comment_in_code_keeps_its_markers_and_its_line_break() {
     let english = "// The whole site, not only `/set_cookie/...`.\n";
-    let pot = Catalog {
-        entries: vec![with_note(message(PAGE, english, ""), i18n::COMMENT_NOTE)],
-        ..Catalog::default()
-    };
-    let with = |msgstr: &str| translated(&[(PAGE, english, msgstr)]);
-    assert!(check(&with("// Seluruh situs, bukan hanya `/set_cookie/...`.\n"), &pot).is_empty());
+    let pot = [noted(message(PAGE, english, ""), i18n::COMMENT_NOTE)];
+    let with = |msgstr: &str| kinds(&[message(PAGE, english, msgstr)], &pot);
+    assert!(with("// Seluruh situs, bukan hanya `/set_cookie/...`.\n").is_empty());
     assert!(
-        check(&with("// Seluruh situs,\n// bukan hanya `/set_cookie/...`.\n"), &pot).is_empty(),
+        with("// Seluruh situs,\n// bukan hanya `/set_cookie/...`.\n").is_empty(),
         "a longer translation may take two comment lines"
     );
     for broken in [
@@ -237,30 +90,198 @@ fn a_translated_comment_in_code_keeps_its_markers_and_its_line_break() {
         "// Seluruh situs, bukan hanya `/set_cookie/...`.",
         "// Seluruh situs,\nbukan hanya `/set_cookie/...`.\n",
     ] {
-        let kinds: Vec<ProblemKind> =
-            check(&with(broken), &pot).into_iter().map(|p| p.kind).collect();
-        assert_eq!(kinds, [ProblemKind::CommentBroken], "{broken:?}");
+        assert_eq!(with(broken), [ProblemKind::CommentBroken], "{broken:?}");
     }
 }
 
+/// A scratch folder with a POT and a catalogue, and scripts/i18n pointed at them.
+struct Workspace {
+    dir: PathBuf,
+}
+
+impl Workspace {
+    fn new(name: &str, pot: &[Message], catalogue: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("i18n-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        i18n::write_pot(&dir.join("messages.pot"), pot).expect("the POT");
+        std::fs::write(dir.join("id.po"), catalogue).expect("the catalogue");
+        Workspace { dir }
+    }
+
+    fn po(&self) -> PathBuf {
+        self.dir.join("id.po")
+    }
+
+    fn text(&self) -> String {
+        std::fs::read_to_string(self.po()).expect("the catalogue")
+    }
+
+    /// `scripts/i18n ARGS` on this catalogue; its standard output.
+    fn run(&self, args: &[&str]) -> String {
+        let script = i18n::workspace_root().join("scripts").join("i18n");
+        let output = Command::new(script)
+            .args(args)
+            .env("I18N_PO", self.po())
+            .env("I18N_POT", self.dir.join("messages.pot"))
+            .env("I18N_WORK", self.dir.join("work"))
+            .output()
+            .expect("scripts/i18n runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "scripts/i18n {args:?}: {stderr}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn gettext(&self, program: &str, args: &[&str]) {
+        let status = Command::new(program)
+            .args(args)
+            .current_dir(&self.dir)
+            .status()
+            .expect(i18n::GETTEXT_MISSING);
+        assert!(status.success(), "{program} {args:?}");
+    }
+
+    fn check(&self, pot: &[Message]) -> Vec<(ProblemKind, String)> {
+        let catalog = i18n::read_po(&self.po()).expect("the catalogue reads");
+        let obsolete =
+            i18n::read_obsolete(&self.po(), &self.dir.join("work")).expect("msgattrib runs");
+        check(&catalog, &obsolete, pot).into_iter().map(|p| (p.kind, p.page)).collect()
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const HEADER: &str = "msgid \"\"\nmsgstr \"\"\n\"Project-Id-Version: session-lessons\\n\"\n\
+                      \"POT-Creation-Date: \\n\"\n\"PO-Revision-Date: \\n\"\n\
+                      \"Last-Translator: \\n\"\n\"Language-Team: \\n\"\n\"Language: id\\n\"\n\
+                      \"MIME-Version: 1.0\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\
+                      \"Content-Transfer-Encoding: 8bit\\n\"\n\
+                      \"Plural-Forms: nplurals=1; plural=0;\\n\"\n";
+
+fn entry(page: &str, msgid: &str, msgstr: &str) -> String {
+    format!("\n#: {page}\nmsgid \"{msgid}\"\nmsgstr \"{msgstr}\"\n")
+}
+
+const BROWSER: &str = "The browser sends the cookie back on every request.";
+const BROWSER_ID: &str = "Browser mengirim cookie kembali pada setiap request.";
+
 #[test]
-fn a_split_gives_each_message_to_one_page_and_leaves_out_code_and_finished_work() {
-    let mut catalog =
-        translated(&[(PAGE, "Try it", ""), (PAGE, "Done", "Selesai"), (OTHER, "Teaching", "")]);
-    catalog.entries[0].references.push(OTHER.to_string());
-    catalog.entries.push(with_note(message(OTHER, "\"user1\"", "\"user1\""), i18n::CODE_NOTE));
-    let parts = i18n::split(&catalog);
-    let names: Vec<(String, Vec<&str>)> = parts
-        .iter()
-        .map(|(page, part)| {
-            (i18n::part_file_name(page), part.entries.iter().map(|e| e.msgid.as_str()).collect())
-        })
-        .collect();
-    assert_eq!(
-        names,
-        [
-            ("lessons-01-raw-cookies.po".to_string(), vec!["Try it"]),
-            ("instructors.po".to_string(), vec!["Teaching"])
-        ]
+fn an_update_leaves_an_up_to_date_catalogue_byte_for_byte_unchanged() {
+    let pot = [message(PAGE, "Raw cookies", ""), message(PAGE, BROWSER, "")];
+    let text = format!(
+        "{HEADER}{}{}",
+        entry(PAGE, "Raw cookies", "Cookie mentah"),
+        entry(PAGE, BROWSER, BROWSER_ID)
     );
+    let ws = Workspace::new("unchanged", &pot, &text);
+    ws.run(&["update"]);
+    assert_eq!(ws.text(), text);
+    assert!(ws.check(&pot).is_empty());
+}
+
+#[test]
+fn a_changed_english_sentence_becomes_fuzzy_and_the_check_names_its_page() {
+    let changed = "The browser sends the cookie back on every later request.";
+    let pot = [message(PAGE, "Raw cookies", ""), message(PAGE, changed, "")];
+    let text = format!(
+        "{HEADER}{}{}",
+        entry(PAGE, "Raw cookies", "Cookie mentah"),
+        entry(PAGE, BROWSER, BROWSER_ID)
+    );
+    let ws = Workspace::new("fuzzy", &pot, &text);
+    assert_eq!(
+        ws.check(&pot),
+        [(ProblemKind::Missing, PAGE.into()), (ProblemKind::Obsolete, PAGE.into())],
+        "before the update"
+    );
+    ws.run(&["update"]);
+    let merged = ws.text();
+    assert!(merged.contains(&format!(
+        "#, fuzzy\n#| msgid \"{BROWSER}\"\nmsgid \"{changed}\"\nmsgstr \"{BROWSER_ID}\"\n"
+    )));
+    assert_eq!(ws.check(&pot), [(ProblemKind::Fuzzy, PAGE.into())], "after the update");
+    ws.run(&["update"]);
+    assert_eq!(ws.text(), merged, "a second update changes nothing");
+}
+
+#[test]
+fn new_code_is_filled_in_with_itself_and_removed_text_is_kept_as_obsolete_until_dropped() {
+    let pot = [
+        message(PAGE, "Raw cookies", ""),
+        noted(message(PAGE, "\"username\"", ""), i18n::CODE_NOTE),
+    ];
+    let text = format!(
+        "{HEADER}{}{}",
+        entry(PAGE, "Raw cookies", "Cookie mentah"),
+        entry(OTHER, "A paragraph for teachers that is gone.", "Paragraf yang sudah hilang.")
+    );
+    let ws = Workspace::new("obsolete", &pot, &text);
+    ws.run(&["update"]);
+    let merged = ws.text();
+    assert!(
+        merged.contains("msgid \"\\\"username\\\"\"\nmsgstr \"\\\"username\\\"\"\n"),
+        "{merged}"
+    );
+    assert!(merged.contains("#~ msgid \"A paragraph for teachers that is gone.\"\n"), "{merged}");
+    assert_eq!(ws.check(&pot), [(ProblemKind::Obsolete, "(no page)".into())]);
+    ws.gettext("msgattrib", &["--no-obsolete", "-o", "id.po", "id.po"]);
+    assert!(ws.check(&pot).is_empty());
+}
+
+#[test]
+fn one_page_exported_translated_and_imported_back_takes_only_that_work() {
+    let pot = [message(PAGE, "Raw cookies", ""), message(OTHER, "Teaching", "")];
+    let text =
+        format!("{HEADER}{}{}", entry(PAGE, "Raw cookies", ""), entry(OTHER, "Teaching", ""));
+    let ws = Workspace::new("import", &pot, &text);
+    ws.gettext("msggrep", &["-N", PAGE, "-o", "01.po", "id.po"]);
+    let part = std::fs::read_to_string(ws.dir.join("01.po")).unwrap();
+    assert!(part.contains("Raw cookies") && !part.contains("Teaching"), "{part}");
+    let done = part.replace(
+        "msgid \"Raw cookies\"\nmsgstr \"\"",
+        "msgid \"Raw cookies\"\nmsgstr \"Cookie mentah\"",
+    );
+    std::fs::write(ws.dir.join("01.po"), done).unwrap();
+    ws.gettext("msgcat", &["--use-first", "-o", "id.po", "01.po", "id.po"]);
+    ws.run(&["update"]);
+    assert_eq!(
+        ws.text(),
+        format!(
+            "{HEADER}{}{}",
+            entry(PAGE, "Raw cookies", "Cookie mentah"),
+            entry(OTHER, "Teaching", "")
+        )
+    );
+}
+
+#[test]
+fn a_split_gives_each_message_to_one_page_and_leaves_out_finished_work() {
+    let pot =
+        [message(PAGE, "Try it", ""), message(PAGE, "Done", ""), message(OTHER, "Teaching", "")];
+    let shared =
+        "\n#: src/lessons/01-raw-cookies.md src/instructors.md\nmsgid \"Try it\"\nmsgstr \"\"\n";
+    let text = format!(
+        "{HEADER}{shared}{}{}",
+        entry(PAGE, "Done", "Selesai"),
+        entry(OTHER, "Teaching", "")
+    );
+    let ws = Workspace::new("split", &pot, &text);
+    let out = ws.dir.join("parts");
+    let printed = ws.run(&["split", out.to_str().unwrap()]);
+    assert!(printed.ends_with("2 messages to translate, each in one file\n"), "{printed}");
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    let first = read("lessons-01-raw-cookies.po");
+    assert!(first.contains("Try it") && !first.contains("Done"), "{first}");
+    let second = read("instructors.po");
+    assert!(second.contains("Teaching") && !second.contains("Try it"), "{second}");
+    let status = ws.run(&["status"]);
+    assert!(
+        status.contains("         1      0            1  src/lessons/01-raw-cookies.md"),
+        "{status}"
+    );
+    assert!(status.contains("         0      0            2  src/instructors.md"), "{status}");
 }
