@@ -46,11 +46,24 @@ pub fn inspect(
     key: Option<&Key>,
     others: &[(String, Key)],
 ) -> Report {
-    let headers: Vec<String> = req
-        .headers()
+    inspect_headers(cookie_headers(req), kinds, key, others)
+}
+
+/// The request's `Cookie` headers, as text.
+pub(crate) fn cookie_headers(req: &HttpRequest) -> Vec<String> {
+    req.headers()
         .get_all(COOKIE)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .collect();
+        .collect()
+}
+
+/// The same, from `Cookie` headers taken from a request earlier.
+pub(crate) fn inspect_headers(
+    headers: Vec<String>,
+    kinds: &[(&str, CookieKind)],
+    key: Option<&Key>,
+    others: &[(String, Key)],
+) -> Report {
     if headers.is_empty() {
         return Report { header: None, cookies: Vec::new() };
     }

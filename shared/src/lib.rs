@@ -26,7 +26,7 @@ pub use inspector::CookieKind;
 pub use server::{Site, run, run_with};
 /// The template context (tera's): `let mut context = Context::new(); context.insert("name", &value);`
 pub use tera::Context;
-pub use web_pages::{Flash, error_page, redirect, render, render_status};
+pub use web_pages::{Flash, RequestHead, error_page, redirect, render, render_status};
 
 use actix_web::web;
 

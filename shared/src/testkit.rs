@@ -115,9 +115,13 @@ impl TestClient {
         let res = match (self.call)(req).await {
             Ok(res) => res,
             Err(error) => {
+                // What a server would send for it: the error's own response (a bare 500, or the
+                // page an `InternalError` carries).
                 let res = error.error_response();
+                let content_type = res.headers().get(header::CONTENT_TYPE);
+                let content_type = content_type.and_then(|value| value.to_str().ok()).unwrap_or("");
                 return Err(format!(
-                    "the app returned an error instead of a response: {error} ({})",
+                    "the app returned an error instead of a response: {error} ({}, {content_type})",
                     res.status()
                 ));
             }

@@ -120,15 +120,28 @@ pub fn render_status(
     req: &HttpRequest,
     status: StatusCode,
     template: &str,
-    mut context: Context,
+    context: Context,
 ) -> HttpResponse {
     let Some(site) = req.app_data::<Site>() else {
         return HttpResponse::InternalServerError().body("shared::Site is missing from the app");
     };
+    let cookies = inspector::cookie_headers(req);
+    render_for(site, req.path(), cookies, status, template, context)
+}
+
+fn render_for(
+    site: &Site,
+    path: &str,
+    cookies: Vec<String>,
+    status: StatusCode,
+    template: &str,
+    mut context: Context,
+) -> HttpResponse {
     let lesson = site.lesson();
     context.insert_value("lesson", site.layout().lesson.clone());
-    context.insert_value("nav", site.layout().nav(req.path()));
-    let inspector = inspector::inspect(req, lesson.cookies, site.config().key(), site.other_keys());
+    context.insert_value("nav", site.layout().nav(path));
+    let key = site.config().key();
+    let inspector = inspector::inspect_headers(cookies, lesson.cookies, key, site.other_keys());
     context.insert("inspector", &inspector);
     if !context.contains_key("flashes") {
         context.insert("flashes", &Vec::<Flash>::new());
@@ -154,14 +167,70 @@ pub fn redirect(location: &str) -> HttpResponse {
 /// A clear error page with `status` and a sentence that says what was wrong. Under `/api/`
 /// (lesson 11's JSON API) the same as JSON, `{"error": "..."}`: a program reads the answer.
 pub fn error_page(req: &HttpRequest, status: StatusCode, message: &str) -> HttpResponse {
-    if req.path().starts_with("/api/") {
+    match req.app_data::<Site>() {
+        Some(site) => {
+            error_page_for(site, req.path(), inspector::cookie_headers(req), status, message)
+        }
+        None => HttpResponse::build(status)
+            .content_type("text/plain; charset=utf-8")
+            .body(message.to_string()),
+    }
+}
+
+fn error_page_for(
+    site: &Site,
+    path: &str,
+    cookies: Vec<String>,
+    status: StatusCode,
+    message: &str,
+) -> HttpResponse {
+    if path.starts_with("/api/") {
         return HttpResponse::build(status).json(serde_json::json!({ "error": message }));
     }
     let mut context = Context::new();
     context.insert("status", &status.as_u16());
     context.insert("reason", status.canonical_reason().unwrap_or("Error"));
     context.insert("message", message);
-    render_status(req, status, "error.html", context)
+    render_for(site, path, cookies, status, "error.html", context)
+}
+
+/// What an error page needs from a request, taken before a middleware hands the request on:
+/// when what is inside fails (a session store that does not answer), the request is gone
+/// with the error, and the middleware still answers with a page.
+///
+/// ```ignore
+/// let head = RequestHead::of(req.request());
+/// match next.call(req).await {
+///     Err(error) if store_failed(&error) => Err(head.error(StatusCode::SERVICE_UNAVAILABLE, "…")),
+///     answer => answer,
+/// }
+/// ```
+pub struct RequestHead {
+    site: Option<Site>,
+    path: String,
+    /// Cheap to keep: a header value is shared bytes, turned into text only for a page.
+    cookies: Vec<actix_web::http::header::HeaderValue>,
+}
+
+impl RequestHead {
+    pub fn of(req: &HttpRequest) -> RequestHead {
+        RequestHead {
+            site: req.app_data::<Site>().cloned(),
+            path: req.path().to_string(),
+            cookies: req.headers().get_all(actix_web::http::header::COOKIE).cloned().collect(),
+        }
+    }
+
+    /// The error page [`error_page`] would give, as an error a middleware returns.
+    pub fn error(self, status: StatusCode, message: &str) -> actix_web::Error {
+        let cookies =
+            self.cookies.iter().map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let page = match &self.site {
+            Some(site) => error_page_for(site, &self.path, cookies.collect(), status, message),
+            None => HttpResponse::build(status).body(message.to_string()),
+        };
+        actix_web::error::InternalError::from_response(message.to_string(), page).into()
+    }
 }
 
 #[cfg(test)]

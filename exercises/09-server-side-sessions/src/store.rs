@@ -21,12 +21,13 @@ use actix_web::body::MessageBody;
 use actix_web::cookie::CookieJar;
 use actix_web::cookie::time::Duration;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::{ErrorInternalServerError, ErrorServiceUnavailable};
+use actix_web::error::ErrorInternalServerError;
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest};
 use anyhow::anyhow;
 use serde::Serialize;
-use shared::{Clock, Site};
+use shared::{Clock, RequestHead, Site};
 
 use crate::db::Db;
 use crate::lifetime;
@@ -405,17 +406,19 @@ impl SessionStore for RedisStore {
 ///
 /// actix-session turns every store error into an empty 500 (its `e500`): the cause goes with it
 /// for the log, but is not the response, and no type of ours survives the wrapping. Its text
-/// does: a failure of [`RedisStore`] says [`UNAVAILABLE`]. (No HTML page here: the request
-/// itself is gone with the error, and a middleware cannot keep a copy of it while the routes
-/// inside are still being matched: actix-web needs it unshared for that.)
+/// does: a failure of [`RedisStore`] says [`UNAVAILABLE`]. The request itself is gone with
+/// the error (and a middleware cannot keep a copy of it: actix-web needs it unshared while the
+/// routes inside are matched), so what the page needs is taken first: `shared::RequestHead`.
 pub async fn outage(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let head = RequestHead::of(req.request());
     match next.call(req).await {
         Err(error) if format!("{error:?}").contains(UNAVAILABLE) => {
             eprintln!("error: session store: {error:?}");
-            Err(ErrorServiceUnavailable(format!("{UNAVAILABLE}; please try again in a moment.")))
+            let message = format!("{UNAVAILABLE}; please try again in a moment.");
+            Err(head.error(StatusCode::SERVICE_UNAVAILABLE, &message))
         }
         answer => answer,
     }
