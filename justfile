@@ -77,7 +77,8 @@ load lesson:
     @scripts/load "{{lesson}}"
 
 # Performance figures (release builds, several minutes), written to docs/src/performance-results.md:
-# the signed-in pages of lessons 04, 07 and 09 against a bare handler, memory, sign-in, build times.
+# the signed-in pages of lessons 04, 07 and 09 against a bare handler (09 also against one that
+# makes the page's two SQLite reads), memory, 64 sign-ins at once, sign-in, build times.
 bench:
     @scripts/bench
 

@@ -5,11 +5,16 @@
 //!                                         signed-in page until SECONDS (at most 10) are up.
 //!                                         Fails on any error, and on any page that does not
 //!                                         name its own user (session cross-talk).
-//!   load bench NN|bare URL [CONNECTIONS] [SECONDS] [BODY_OUT]
-//!                                         `just bench`: the signed-in page (or the bare
+//!   load bench NN|bare|bare-reads URL [CONNECTIONS] [SECONDS] [BODY_OUT]
+//!                                         `just bench`: the signed-in page (or a yardstick
 //!                                         server's /page) as fast as CONNECTIONS keep-alive
 //!                                         connections can read it; prints requests per second
 //!                                         and latency percentiles. BODY_OUT: save the page.
+//!   load burst 06 URL [REQUESTS]          `just bench`: REQUESTS sign-ins of lesson 06 (64 by
+//!                                         default, at most 256), each on its own connection,
+//!                                         sent at once: that many password hashes asked for
+//!                                         together. Prints how many were signed in and how
+//!                                         long the slowest took; the bench reads the memory.
 //!
 //! Only 127.0.0.0/8 and ::1 are accepted as targets; every loop stops at its deadline.
 
@@ -17,7 +22,7 @@ mod http;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -105,6 +110,10 @@ const RECIPES: &[Recipe] = &[
 fn password_09(i: usize) -> String {
     format!("load-password-{i:02}")
 }
+
+/// Lesson 06's sign-in form and one of its demo users (users.rs), for `load burst`.
+const SIGN_IN_06: (&str, [(&str, &str); 2]) =
+    ("/sign-in", [("username", "aaa"), ("password", "open-sesame")]);
 
 fn recipe(lesson: &str) -> Result<&'static Recipe, String> {
     let number = format!("{:02}", lesson.parse::<u8>().map_err(|_| format!("lesson {lesson}?"))?);
@@ -255,7 +264,8 @@ fn bench(
 ) -> Result<(), String> {
     let addr = loopback(url)?;
     let seconds = seconds.clamp(1, 10);
-    let recipe = if target == "bare" { None } else { Some(recipe(target)?) };
+    let yardstick = matches!(target, "bare" | "bare-reads");
+    let recipe = if yardstick { None } else { Some(recipe(target)?) };
     let page = recipe.map_or("/page", |r| r.page);
     let mut clients = Vec::new();
     for i in 0..connections {
@@ -333,6 +343,62 @@ fn bench(
     if errors > 0 { Err(format!("{errors} errors")) } else { Ok(()) }
 }
 
+/// `requests` sign-ins of lesson 06 at once, each on its own connection: the server is asked for
+/// that many Argon2id hashes together, 19 MiB each while it runs, which is what its peak memory
+/// (measured by `scripts/bench`) shows.
+fn burst(lesson: &str, url: &str, requests: usize) -> Result<(), String> {
+    if lesson.parse::<u8>() != Ok(6) {
+        return Err(format!("no burst for lesson {lesson}: only 06 (its sign-in)"));
+    }
+    let addr = loopback(url)?;
+    let requests = requests.clamp(1, 256);
+    let (path, fields) = SIGN_IN_06;
+    // Every thread waits for the others here, so the requests leave together.
+    let start = Arc::new(Barrier::new(requests));
+    let started = Instant::now();
+    let threads: Vec<_> = (0..requests)
+        .map(|_| {
+            let start = start.clone();
+            thread::spawn(move || {
+                let mut client = Client::new(addr);
+                start.wait();
+                let sent = Instant::now();
+                let status = client.post_form(path, &fields).map(|res| res.status);
+                (status, sent.elapsed())
+            })
+        })
+        .collect();
+    let mut problems = Vec::new();
+    // How many answers of each status: a server that limits its hashes may answer 503.
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let mut slowest = Duration::ZERO;
+    for thread in threads {
+        let (status, took) = thread.join().map_err(|_| "a sign-in thread panicked")?;
+        slowest = slowest.max(took);
+        match status {
+            Ok(status) => {
+                *statuses.entry(status).or_default() += 1;
+                if status != 303 {
+                    problems.push(format!("{status} instead of a redirect"));
+                }
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    let statuses: Vec<String> = statuses.iter().map(|(s, n)| format!("{s}x{n}")).collect();
+    println!(
+        "target={lesson} requests={requests} signed_in={} statuses={} seconds={:.2} slowest_ms={:.0}",
+        requests - problems.len(),
+        statuses.join(","),
+        started.elapsed().as_secs_f64(),
+        slowest.as_secs_f64() * 1000.0
+    );
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => Err(format!("{} sign-ins failed, the first: {first}", problems.len())),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str);
@@ -342,7 +408,8 @@ fn main() -> ExitCode {
         (Some("bench"), Some(target), Some(url)) => {
             bench(target, url, number(3, 8) as usize, number(4, 5), arg(5))
         }
-        _ => Err("usage: load run NN URL [USERS] [SECONDS] | load bench NN|bare URL [CONNECTIONS] [SECONDS] [BODY_OUT]".into()),
+        (Some("burst"), Some(lesson), Some(url)) => burst(lesson, url, number(3, 64) as usize),
+        _ => Err("usage: load run NN URL [USERS] [SECONDS] | load bench NN|bare|bare-reads URL [CONNECTIONS] [SECONDS] [BODY_OUT] | load burst 06 URL [REQUESTS]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,6 +8,7 @@
 //! - [`guard`]: bad input (huge cookies, non-form bodies, non-UTF-8 fields) refused with a 4xx page.
 //! - [`testkit`]: the lesson's app in-process, a client that keeps cookies like a browser.
 //! - [`Clock`]: the time, which tests can move forward by hand.
+//! - [`passwords`]: the most common passwords, which a registration refuses (lessons 08 on).
 //!
 //! A concept moves in here only after the lesson that teaches it.
 
@@ -16,6 +17,7 @@ pub mod config;
 pub mod guard;
 pub mod hashing;
 pub mod inspector;
+pub mod passwords;
 mod server;
 pub mod testkit;
 mod web_pages;

@@ -75,7 +75,14 @@ pub fn check_password(user: Option<User>, password: &str) -> Option<User> {
 // ANCHOR_END: check
 
 // ANCHOR: register
+/// What a common password gets, at registration.
+pub const COMMON_PASSWORD: &str =
+    "That password is one of the most common ones; please choose another.";
+
 /// What a registration form must hold. The messages are shown to the visitor as they are.
+/// The password follows NIST SP 800-63B: at least 8 characters and not one of the most common
+/// passwords; no composition rules ("a digit, a capital letter"), which only breed `Password1`;
+/// and long passphrases welcome, up to 1024 characters.
 pub fn validate(username: &str, email: &str, password: &str) -> Result<(), &'static str> {
     let name_ok = (3..=32).contains(&username.len())
         && username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
@@ -102,6 +109,10 @@ pub fn validate(username: &str, email: &str, password: &str) -> Result<(), &'sta
     }
     if length > 1024 {
         return Err("A password can have at most 1024 characters.");
+    }
+    // The first passwords an attacker tries, on every account; in any case (`Password1`).
+    if shared::passwords::is_common_password(password) {
+        return Err(COMMON_PASSWORD);
     }
     Ok(())
 }
@@ -192,23 +203,32 @@ mod tests {
 
     #[test]
     fn validation_takes_names_addresses_and_passwords_of_the_right_shape() {
-        assert_eq!(validate("rex", "rex@dogs.example", "12345678"), Ok(()));
+        assert_eq!(validate("rex", "rex@dogs.example", "dog biscuits"), Ok(()));
         assert_eq!(validate("Good_Boy.2-b", "a.b+c@x.y.z", "a long one"), Ok(()));
         for (username, email, password) in [
-            ("re", "rex@dogs.example", "12345678"),
-            (&"r".repeat(33), "rex@dogs.example", "12345678"),
-            ("rex dog", "rex@dogs.example", "12345678"),
-            ("<script>", "rex@dogs.example", "12345678"),
-            ("rex", "rex", "12345678"),
-            ("rex", "rex@localhost", "12345678"),
-            ("rex", "@dogs.example", "12345678"),
-            ("rex", "rex@@dogs.example", "12345678"),
-            ("rex", "rex @dogs.example", "12345678"),
-            ("rex", "rex@dogs.example.", "12345678"),
+            ("re", "rex@dogs.example", "dog biscuits"),
+            (&"r".repeat(33), "rex@dogs.example", "dog biscuits"),
+            ("rex dog", "rex@dogs.example", "dog biscuits"),
+            ("<script>", "rex@dogs.example", "dog biscuits"),
+            ("rex", "rex", "dog biscuits"),
+            ("rex", "rex@localhost", "dog biscuits"),
+            ("rex", "@dogs.example", "dog biscuits"),
+            ("rex", "rex@@dogs.example", "dog biscuits"),
+            ("rex", "rex @dogs.example", "dog biscuits"),
+            ("rex", "rex@dogs.example.", "dog biscuits"),
             ("rex", "rex@dogs.example", "1234567"),
             ("rex", "rex@dogs.example", &"x".repeat(1025)),
         ] {
             assert!(validate(username, email, password).is_err(), "{username} {email} {password}");
         }
+    }
+
+    #[test]
+    fn a_common_password_is_refused_in_any_case_and_a_passphrase_is_not() {
+        for password in ["password", "12345678", "Password1", "QWERTY123", "iloveyou"] {
+            assert_eq!(validate("rex", "rex@dogs.example", password), Err(COMMON_PASSWORD));
+        }
+        // No composition rules: lowercase words and spaces are fine, when long and not common.
+        assert_eq!(validate("rex", "rex@dogs.example", "likes long walks"), Ok(()));
     }
 }

@@ -364,7 +364,8 @@ async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written
     let db = db::for_tests().await;
     let mut browser = TestClient::for_site(site(&clock, &db)).await;
     for taken in ["user1", "USER1", "User1"] {
-        let fields = [("username", taken), ("email", "new@dogs.example"), ("password", "12345678")];
+        let fields =
+            [("username", taken), ("email", "new@dogs.example"), ("password", "dog biscuits")];
         register(&mut browser, &fields)
             .await
             .assert_status(409)
@@ -379,14 +380,15 @@ async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let mut browser = TestClient::for_site(site(&clock, &db)).await;
-    let fields = [("username", "newdog"), ("email", "USER1@example.com"), ("password", "12345678")];
+    let fields =
+        [("username", "newdog"), ("email", "USER1@example.com"), ("password", "dog biscuits")];
     register(&mut browser, &fields)
         .await
         .assert_status(409)
         .assert_contains("That e-mail address is already registered.");
     // Not a row for `newdog` without its address, nor anything else.
     assert_eq!(count_users(&db).await, 1);
-    browser.post("/login", &[("username", "newdog"), ("password", "12345678")]).await;
+    browser.post("/login", &[("username", "newdog"), ("password", "dog biscuits")]).await;
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
 }
 
@@ -397,7 +399,7 @@ async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_a
     let mut browser = TestClient::for_site(site(&clock, &db)).await;
     for (fields, reason) in [
         (
-            &[("username", "rex"), ("email", "rex"), ("password", "12345678")][..],
+            &[("username", "rex"), ("email", "rex"), ("password", "dog biscuits")][..],
             "Please enter a valid e-mail address.",
         ),
         (
@@ -405,18 +407,38 @@ async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_a
             "A password needs at least 8 characters.",
         ),
         (
-            &[("username", "r x"), ("email", "rex@dogs.example"), ("password", "12345678")],
+            &[("username", "r x"), ("email", "rex@dogs.example"), ("password", "dog biscuits")],
             "A username is 3 to 32",
         ),
-        (&[("email", "rex@dogs.example"), ("password", "12345678")], "A username is 3 to 32"),
+        (&[("email", "rex@dogs.example"), ("password", "dog biscuits")], "A username is 3 to 32"),
         (&[], "A username is 3 to 32"),
     ] {
         let page = register(&mut browser, fields).await;
         page.assert_status(422).assert_contains(reason);
         // The form comes back filled in, without the password.
-        page.assert_not_contains("12345678");
+        page.assert_not_contains("dog biscuits");
     }
     assert_eq!(count_users(&db).await, 1);
+}
+
+#[actix_web::test]
+async fn a_common_password_in_any_case_comes_back_with_422_and_a_good_one_is_welcome() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    // NIST SP 800-63B: long enough is not enough; the first passwords an attacker tries are not.
+    for password in ["password", "12345678", "Password1"] {
+        let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", password)];
+        register(&mut browser, &fields)
+            .await
+            .assert_status(422)
+            .assert_contains("That password is one of the most common ones; please choose another.")
+            .assert_contains(r#"name="username" value="rex""#);
+    }
+    assert_eq!(count_users(&db).await, 1);
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "dog biscuits")];
+    register(&mut browser, &fields).await.assert_redirect("/login");
+    assert_eq!(count_users(&db).await, 2);
 }
 
 #[actix_web::test]
