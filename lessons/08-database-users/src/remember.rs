@@ -32,7 +32,12 @@ fn hash(validator: &str) -> String {
 /// Makes a token for `user_id` that ends at `expires_at` (unix seconds, `now` is when it is
 /// made); returns `<selector>:<validator>`, which is stored nowhere and goes into the cookie.
 /// The random letters and digits are actix-session's, those of a session id.
-pub async fn create(db: &Db, user_id: i64, now: i64, expires_at: i64) -> Result<String, sqlx::Error> {
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<String, sqlx::Error> {
     let selector: String = generate_session_key().into();
     let selector = &selector[..SELECTOR_CHARS];
     let validator: String = generate_session_key().into();
@@ -77,7 +82,10 @@ pub async fn user_of(db: &Db, token: &str, now: i64) -> Result<Option<i64>, sqlx
 /// Takes a token back (logout): its row is deleted.
 pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     let selector = token.split_once(':').map_or(token, |(selector, _)| selector);
-    sqlx::query("DELETE FROM remember_tokens WHERE selector = ?").bind(selector).execute(db).await?;
+    sqlx::query("DELETE FROM remember_tokens WHERE selector = ?")
+        .bind(selector)
+        .execute(db)
+        .await?;
     Ok(())
 }
 // ANCHOR_END: take_back
