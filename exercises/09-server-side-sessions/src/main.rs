@@ -2,8 +2,9 @@
 //!
 //! This crate is lesson 09 plus a change-password form on `/settings`. The sessions are rows on
 //! the server now: a password change deletes every other session row of the user, and keeps
-//! this one. Remember cookies are not rows, so the user's id carries a fingerprint of the
-//! password hash (exercise 08's idea, written for you here) that a change puts out of date. Your
+//! this one, and deletes the user's remember tokens (rows of `remember_tokens` since lesson 08).
+//! The user's id still carries a fingerprint of the password hash (exercise 08's idea, written
+//! for you here) that a change puts out of date, for the sessions Redis keeps. Your
 //! part is `src/exercise.rs`; the task is in `TASK.md`, the tests in `src/tests/task.rs`. Run
 //! them with `just exercise 09`; `just hint 09` when you are stuck.
 //!
