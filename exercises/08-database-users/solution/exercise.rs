@@ -26,7 +26,7 @@ pub fn fingerprint(password_hash: &str) -> String {
 // ANCHOR_END: fingerprint
 
 // ANCHOR: alternative_id
-/// `UserMixin.get_id` for this app's users: what goes into the session and the remember cookie.
+/// `UserMixin.get_id` for this app's users: what goes into the session.
 /// Flask-Login's "alternative token": the row's id *and* the fingerprint of the password hash,
 /// `1|YIxTCDkufcv4BfwLVtoHhQ`, so an id written before a password change no longer matches.
 pub fn get_id(user: &users::User) -> String {
@@ -54,6 +54,16 @@ pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<
         .await?;
     Ok(())
 }
+
+/// Takes back every remember token of `user_id` (`src/remember.rs` keeps them in the
+/// `remember_tokens` table); returns how many.
+pub async fn end_remember_tokens(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM remember_tokens WHERE user_id = ?")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}
 // ANCHOR_END: update
 
 /// The change-password form's fields; a missing one is a message, not a failed request.
@@ -75,8 +85,9 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 
 // ANCHOR: change_password
 /// `POST /settings/password`, behind `fresh_login_required`: checks the current password and
-/// the new one, stores the new hash, and signs this session in again with the new id. Every
-/// other session, and every remember cookie, still holds the old id: the loader refuses them.
+/// the new one, stores the new hash, takes back every remember token of the user, and signs
+/// this session in again with the new id. Every other session still holds the old id: the
+/// loader refuses them.
 pub async fn change_password(
     req: HttpRequest,
     site: Site,
@@ -111,6 +122,12 @@ pub async fn change_password(
         Err(busy) => return busy.page(&req),
     };
     if let Err(error) = set_password_hash(&db, me.id, &hash).await {
+        return database_page(&req, error);
+    }
+    // Remember tokens are rows on the server: take them all back, this browser's too. A copy
+    // of any of them (maybe why the password changes) must stop working; this browser, if it
+    // was remembered, gets a new token from `login_user` below.
+    if let Err(error) = end_remember_tokens(&db, me.id).await {
         return database_page(&req, error);
     }
     // Django's `update_session_auth_hash`: this session gets the new id (in a new session, as

@@ -31,7 +31,7 @@ pub fn fingerprint(password_hash: &str) -> String {
 // ANCHOR_END: fingerprint
 
 // ANCHOR: alternative_id
-/// `UserMixin.get_id` for this app's users: what goes into the session and the remember cookie.
+/// `UserMixin.get_id` for this app's users: what goes into the session.
 /// Flask-Login's "alternative token": the row's id *and* the fingerprint of the password hash,
 /// `1|YIxTCDkufcv4BfwLVtoHhQ`, so an id written before a password change no longer matches.
 pub fn get_id(user: &users::User) -> String {
@@ -56,6 +56,13 @@ pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<
     // TODO: `UPDATE users SET password_hash = ? WHERE id = ?`, as `users::create` runs its INSERT.
     todo!()
 }
+
+/// Takes back every remember token of `user_id` (`src/remember.rs` keeps them in the
+/// `remember_tokens` table); returns how many.
+pub async fn end_remember_tokens(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+    // TODO: `DELETE FROM remember_tokens WHERE user_id = ?`; `rows_affected()` says how many.
+    todo!()
+}
 // ANCHOR_END: update
 
 /// The change-password form's fields; a missing one is a message, not a failed request.
@@ -77,8 +84,9 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 
 // ANCHOR: change_password
 /// `POST /settings/password`, behind `fresh_login_required`: checks the current password and
-/// the new one, stores the new hash, and signs this session in again with the new id. Every
-/// other session, and every remember cookie, still holds the old id: the loader refuses them.
+/// the new one, stores the new hash, takes back every remember token of the user, and signs
+/// this session in again with the new id. Every other session still holds the old id: the
+/// loader refuses them.
 pub async fn change_password(
     req: HttpRequest,
     site: Site,
@@ -94,6 +102,9 @@ pub async fn change_password(
     // TODO: the current password must be right (`users::check_password`, in `site.hash`, as
     //       the login does it); if not, `refuse` with WRONG_PASSWORD.
     // TODO: hash the new password (`users::hash_password`, in `site.hash` too) and store it.
+    // TODO: take back every remember token of the user (`end_remember_tokens`): a copied
+    //       remember cookie would otherwise still sign in. All of them, this browser's too:
+    //       `login_user` below gives this browser a new one.
     // TODO: sign this session in again with the new id (`login::login_user`; keep the remember
     //       cookie if this browser has one), flash a success message, redirect to /settings.
     todo!()

@@ -2,9 +2,9 @@
 //!
 //! This crate is lesson 08 plus a change-password form on `/settings`. Lesson 08 keeps its
 //! sessions in cookies, which the server cannot take back: to end the *other* sessions of a user
-//! whose password changed, the user's id (what the session and the remember cookie hold) carries
-//! a fingerprint of the password hash, and the user loader refuses an id whose fingerprint is
-//! out of date. Your part is `src/exercise.rs`; the task is in `TASK.md`, the tests in
+//! whose password changed, the user's id (what the session holds) carries a fingerprint of the
+//! password hash, and the user loader refuses an id whose fingerprint is out of date. Remember
+//! cookies are tokens the server keeps: the change deletes the user's. Your part is `src/exercise.rs`; the task is in `TASK.md`, the tests in
 //! `src/tests/task.rs`. Run them with `just exercise 08`; `just hint 08` when you are stuck.
 //!
 //! Try: see TASK.md (it listens on lesson 08's port and uses its database: stop the lesson
@@ -31,6 +31,7 @@ mod db;
 mod flash;
 mod lifetime;
 mod login;
+mod remember;
 mod users;
 
 pub static LESSON: Lesson = Lesson {
@@ -97,6 +98,30 @@ impl UserLoader for Users {
     /// The exercise: `exercise::load_user` refuses an id whose fingerprint is out of date.
     async fn load_user(&self, id: &str) -> Result<Option<Self::User>, actix_web::Error> {
         exercise::load_user(&self.db, id).await.map_err(database_error)
+    }
+
+    /// Remember-me tokens are rows of `remember_tokens` (`src/remember.rs`).
+    async fn remember(&self, id: &str, now: i64, expires: i64) -> Result<String, actix_web::Error> {
+        // The row's id is the number before the `|`: the fingerprint is not the token's business.
+        let Some(Ok(id)) = id.split('|').next().map(str::parse::<i64>) else {
+            return Err(actix_web::error::ErrorInternalServerError(format!("not a user id: {id}")));
+        };
+        remember::create(&self.db, id, now, expires).await.map_err(database_error)
+    }
+
+    async fn load_remembered(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<Self::User>, actix_web::Error> {
+        match remember::user_of(&self.db, token, now).await.map_err(database_error)? {
+            Some(id) => users::find(&self.db, id).await.map_err(database_error),
+            None => Ok(None),
+        }
+    }
+
+    async fn forget(&self, token: &str) -> Result<(), actix_web::Error> {
+        remember::delete(&self.db, token).await.map_err(database_error)
     }
 }
 

@@ -9,6 +9,7 @@ use shared::{Site, error_page, redirect, render_status};
 
 use crate::db::Db;
 use crate::flash::{Category, flash};
+use crate::remember;
 use crate::store::{self, Store};
 use crate::{CurrentUser, database_page, login, page_context, users};
 
@@ -47,7 +48,7 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 // ANCHOR: change_password
 /// `POST /settings/password`, behind `fresh_login_required`: checks the current password and
 /// the new one, stores the new hash, deletes every other session row of the user, and signs
-/// this session in again with the new id (which outdates every remember cookie written before).
+/// this session in again with the new id. Every remember token of the user is taken back.
 pub async fn change_password(
     req: HttpRequest,
     session: Session,
@@ -100,6 +101,12 @@ pub async fn change_password(
             1 => " Ended 1 other session.".to_string(),
             n => format!(" Ended {n} other sessions."),
         };
+    }
+    // Remember tokens are rows with either store: take them all back, this browser's too. A
+    // copy of any of them (maybe why the password changes) must stop working; this browser,
+    // if it was remembered, gets a new token from `login_user` below.
+    if let Err(error) = remember::end_others(&db, me.id, None).await {
+        return database_page(&req, error);
     }
     // This session gets the new id, in a new row as at every login (the old row is deleted),
     // and a remember cookie, if this browser had one, the new id too.

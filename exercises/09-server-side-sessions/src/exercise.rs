@@ -18,6 +18,7 @@ use shared::{Site, error_page, redirect, render_status};
 
 use crate::db::Db;
 use crate::flash::{Category, flash};
+use crate::remember;
 use crate::store::{self, Store};
 use crate::{CurrentUser, database_page, login, page_context, users};
 
@@ -56,7 +57,7 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 // ANCHOR: change_password
 /// `POST /settings/password`, behind `fresh_login_required`: checks the current password and
 /// the new one, stores the new hash, deletes every other session row of the user, and signs
-/// this session in again with the new id (which outdates every remember cookie written before).
+/// this session in again with the new id. Every remember token of the user is taken back.
 pub async fn change_password(
     req: HttpRequest,
     session: Session,
@@ -98,6 +99,9 @@ pub async fn change_password(
     //       (`store::end_others`, which says how many), and add " Ended 1 other session." or
     //       " Ended N other sessions." to CHANGED. Only the SQLite store can: with Redis
     //       (`Store::Redis`) skip this step; the new fingerprint refuses those sessions anyway.
+    // TODO: take back every remember token of the user, this browser's too
+    //       (`remember::end_others` with nothing to keep): a copied remember cookie would still
+    //       sign in otherwise, whatever the store. `login_user` gives this browser a new one.
     // TODO: sign this session in again as the user with the new hash (`login::login_user`,
     //       keeping the remember cookie if this browser has one), flash the message (success),
     //       and redirect to /settings.

@@ -51,6 +51,28 @@ pub trait UserMixin: Clone + Serialize + 'static {
 pub trait UserLoader: 'static {
     type User: UserMixin;
     fn load_user(&self, id: &str) -> impl Future<Output = Result<Option<Self::User>, Error>>;
+
+    /// Remember-me tokens, kept on the server so that they can be taken back (Flask-Login has
+    /// no such hook: its cookie names the user and cannot be revoked). A new token for the user
+    /// whose id (`get_id`) this is, made at `now` and valid until `expires` (unix seconds): what
+    /// the remember cookie carries, signed.
+    fn remember(
+        &self,
+        id: &str,
+        now: i64,
+        expires: i64,
+    ) -> impl Future<Output = Result<String, Error>>;
+
+    /// The user a remember token stands for, or `None`: a token never made here, taken back,
+    /// or past its end at `now`.
+    fn load_remembered(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<Self::User>, Error>>;
+
+    /// Takes a token back: the next request that carries it is anonymous.
+    fn forget(&self, token: &str) -> impl Future<Output = Result<(), Error>>;
 }
 // ANCHOR_END: traits
 
@@ -125,8 +147,8 @@ impl<L: UserLoader> CurrentUser<L> {
             Some(id) => manager.loader.load_user(&id).await?,
             None => None,
         };
-        let remembered = match (&from_session, remembered_id(req)) {
-            (None, Some(id)) => manager.loader.load_user(&id).await?,
+        let remembered = match (&from_session, remember_token(req)) {
+            (None, Some(token)) => manager.loader.load_remembered(&token, now(req)?).await?,
             _ => None,
         };
         let loaded = match from_session {
@@ -137,6 +159,10 @@ impl<L: UserLoader> CurrentUser<L> {
             None => match remembered {
                 Some(user) => {
                     // Flask-Login's `_load_user_from_remember_cookie`: a login, but not fresh.
+                    // And, as `login_user` does, in a new session: the session this request came
+                    // with may be one an attacker planted in this browser (session fixation).
+                    session.clear();
+                    session.renew();
                     session.insert(USER_ID, user.get_id()).map_err(ErrorInternalServerError)?;
                     session.insert(FRESH, false).map_err(ErrorInternalServerError)?;
                     CurrentUser { user: Some(user), fresh: false }
@@ -267,7 +293,7 @@ pub fn login_user<U: UserMixin>(
 }
 
 /// Flask-Login's `logout_user()`: the session is purged (its cookie removed) and the remember
-/// cookie cleared.
+/// cookie cleared, its token taken back on the server (so a copy of it is worth nothing).
 pub fn logout_user(req: &HttpRequest, session: &Session) {
     session.purge();
     req.extensions_mut().insert(RememberAction::Clear);
@@ -275,22 +301,29 @@ pub fn logout_user(req: &HttpRequest, session: &Session) {
 // ANCHOR_END: login_user
 
 // ANCHOR: remember
-/// The value of a remember cookie: `<user id>|<expiry, unix seconds>`, signed with the site's
-/// key (the signature is prepended by the cookie jar). The expiry is inside, under the
-/// signature, so the server checks it whatever the browser does with `Max-Age`.
-fn remembered_id(req: &HttpRequest) -> Option<String> {
+/// The token in the remember cookie, once the signature checks out (the cookie jar prepends it,
+/// made with the site's key), or `None`. The token is the server's (see
+/// [`UserLoader::remember`]): it says nothing by itself, and its end is kept with it on the
+/// server, which checks it whatever the browser does with `Max-Age`.
+pub fn remember_token(req: &HttpRequest) -> Option<String> {
     let site = req.app_data::<Site>()?;
     let cookie = req.cookie(REMEMBER_COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie);
     let verified = jar.signed(site.key()).get(REMEMBER_COOKIE)?;
-    let (id, expires) = verified.value().rsplit_once('|')?;
-    let expires: i64 = expires.parse().ok()?;
-    (site.clock().now().unix_timestamp() < expires).then(|| id.to_string())
+    Some(verified.value().to_string())
+}
+
+/// The site's time, unix seconds (a test's clock can be moved).
+fn now(req: &HttpRequest) -> Result<i64, Error> {
+    let site = req.app_data::<Site>().ok_or_else(|| ErrorInternalServerError("no shared::Site"))?;
+    Ok(site.clock().now().unix_timestamp())
 }
 
 /// Sets or clears the remember cookie after `login_user` / `logout_user`, as Flask-Login's
-/// `after_request` hook does. Wrap it around the session middleware.
+/// `after_request` hook does, and keeps the server's tokens in step: a new token for a new
+/// cookie, and the token of a cookie this browser had is taken back (at logout, and when a
+/// login replaces it). Wrap it around the session middleware.
 pub async fn remember_cookies<L: UserLoader>(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -305,6 +338,9 @@ pub async fn remember_cookies<L: UserLoader>(
     let Some(site) = request.app_data::<Site>() else {
         return Err(ErrorInternalServerError("shared::Site is missing"));
     };
+    if let Some(old) = remember_token(&request) {
+        manager.loader.forget(&old).await?;
+    }
     let mut cookie = Cookie::build(REMEMBER_COOKIE, "")
         .path("/")
         .http_only(true)
@@ -314,7 +350,9 @@ pub async fn remember_cookies<L: UserLoader>(
     match action {
         RememberAction::Set(id) => {
             let expires = site.clock().now() + manager.remember_duration;
-            cookie.set_value(format!("{id}|{}", expires.unix_timestamp()));
+            let now = site.clock().now().unix_timestamp();
+            let token = manager.loader.remember(&id, now, expires.unix_timestamp()).await?;
+            cookie.set_value(token);
             cookie.set_max_age(manager.remember_duration);
             cookie.set_expires(expires);
             let mut jar = CookieJar::new();

@@ -2,8 +2,9 @@
 //!
 //! This crate is lesson 09 plus a change-password form on `/settings`. The sessions are rows on
 //! the server now: a password change deletes every other session row of the user, and keeps
-//! this one. Remember cookies are not rows, so the user's id carries a fingerprint of the
-//! password hash (exercise 08's idea, written for you here) that a change puts out of date. Your
+//! this one, and deletes the user's remember tokens (rows of `remember_tokens` since lesson 08).
+//! The user's id still carries a fingerprint of the password hash (exercise 08's idea, written
+//! for you here) that a change puts out of date, for the sessions Redis keeps. Your
 //! part is `src/exercise.rs`; the task is in `TASK.md`, the tests in `src/tests/task.rs`. Run
 //! them with `just exercise 09`; `just hint 09` when you are stuck.
 //!
@@ -32,6 +33,7 @@ mod db;
 mod flash;
 mod lifetime;
 mod login;
+mod remember;
 mod store;
 mod users;
 
@@ -108,6 +110,30 @@ impl UserLoader for Users {
         let Ok(id) = id.parse::<i64>() else { return Ok(None) };
         let user = users::find(&self.db, id).await.map_err(database_error)?;
         Ok(user.filter(|user| fingerprint(&user.password_hash) == print))
+    }
+
+    /// Remember-me tokens are rows of `remember_tokens` (`src/remember.rs`).
+    async fn remember(&self, id: &str, now: i64, expires: i64) -> Result<String, actix_web::Error> {
+        // The row's id is the number before the `|`: the fingerprint is not the token's business.
+        let Some(Ok(id)) = id.split('|').next().map(str::parse::<i64>) else {
+            return Err(actix_web::error::ErrorInternalServerError(format!("not a user id: {id}")));
+        };
+        remember::create(&self.db, id, now, expires).await.map_err(database_error)
+    }
+
+    async fn load_remembered(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<Self::User>, actix_web::Error> {
+        match remember::user_of(&self.db, token, now).await.map_err(database_error)? {
+            Some(id) => users::find(&self.db, id).await.map_err(database_error),
+            None => Ok(None),
+        }
+    }
+
+    async fn forget(&self, token: &str) -> Result<(), actix_web::Error> {
+        remember::delete(&self.db, token).await.map_err(database_error)
     }
 }
 
@@ -455,8 +481,9 @@ async fn list_sessions(
     }
 }
 
-/// "Log out everywhere else": every other session of this user is deleted, so those browsers
-/// are anonymous at their next request. This one stays.
+/// "Log out everywhere else": every other session of this user is deleted, and every other
+/// remember token, so those browsers are anonymous at their next request, even with their
+/// remember cookies. This one stays, and keeps its own.
 async fn end_other_sessions(
     req: HttpRequest,
     session: Session,
@@ -478,6 +505,10 @@ async fn end_other_sessions(
         Ok(ended) => ended,
         Err(error) => return database_page(&req, error),
     };
+    let this_browser = login::remember_token(&req);
+    if let Err(error) = remember::end_others(&db, user_id, this_browser.as_deref()).await {
+        return database_page(&req, error);
+    }
     let message = match ended {
         1 => "Ended 1 other session.".to_string(),
         n => format!("Ended {n} other sessions."),

@@ -128,6 +128,10 @@ impl<L: UserLoader> CurrentUser<L> {
             None => match remembered_id(req).and_then(|id| manager.loader.load_user(&id)) {
                 Some(user) => {
                     // Flask-Login's `_load_user_from_remember_cookie`: a login, but not fresh.
+                    // And, as `login_user` does, in a new session: the session this request came
+                    // with may be one an attacker planted in this browser (session fixation).
+                    session.clear();
+                    session.renew();
                     session.insert(USER_ID, user.get_id()).map_err(ErrorInternalServerError)?;
                     session.insert(FRESH, false).map_err(ErrorInternalServerError)?;
                     CurrentUser { user: Some(user), fresh: false }
@@ -267,7 +271,9 @@ pub fn logout_user(req: &HttpRequest, session: &Session) {
 // ANCHOR: remember
 /// The value of a remember cookie: `<user id>|<expiry, unix seconds>`, signed with the site's
 /// key (the signature is prepended by the cookie jar). The expiry is inside, under the
-/// signature, so the server checks it whatever the browser does with `Max-Age`.
+/// signature, so the server checks it whatever the browser does with `Max-Age`. Nothing of it
+/// is kept on the server, so nothing there can take it back: a copy signs in until it expires,
+/// even after logout (Flask-Login's cookie is the same). Lesson 08 stores it.
 fn remembered_id(req: &HttpRequest) -> Option<String> {
     let site = req.app_data::<Site>()?;
     let cookie = req.cookie(REMEMBER_COOKIE)?;

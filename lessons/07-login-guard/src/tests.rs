@@ -271,7 +271,8 @@ async fn a_changed_remember_cookie_is_ignored() {
 #[actix_web::test]
 async fn a_remember_cookie_copied_before_logout_still_works_until_it_expires() {
     // Honest scope: like Flask-Login's default, the cookie names the user and nothing the
-    // server could revoke. Production code puts a per-user token in it that logout changes.
+    // server could revoke. Lesson 08 puts a token in it that the server keeps and logout
+    // deletes (`a_copied_remember_cookie_stops_working_after_logout` there).
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     log_in(&mut browser, &[("remember", "on")]).await;
@@ -281,6 +282,32 @@ async fn a_remember_cookie_copied_before_logout_still_works_until_it_expires() {
     browser.get("/protected").await.assert_contains("Not a fresh login");
 }
 // ANCHOR_END: remember
+
+// ANCHOR: remember_session
+mod remember_session {
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_remembered_login_starts_a_new_session_and_keeps_nothing_planted_before_it() {
+        // Session fixation through the remember cookie: a session the attacker made is put in
+        // a browser that is remembered. The login the cookie restores must not be that session.
+        let clock = Clock::manual(start());
+        let site = shared::Site::with_clock(&LESSON, Config::for_tests(7), clock).unwrap();
+        let mut attacker = TestClient::for_site(site.clone()).await;
+        attacker.get("/protected").await; // an anonymous session, holding a flashed message
+        let planted = attacker.cookie("session").unwrap().to_string();
+
+        let mut victim = TestClient::for_site(site).await;
+        log_in(&mut victim, &[("remember", "on")]).await;
+        victim.restart();
+        victim.set_cookie("session", &planted);
+        let page = victim.get("/").await;
+        page.assert_contains("Logged in as user1");
+        assert!(!flashes(&page).contains("Please log in"), "carried over: {}", page.body());
+        assert_ne!(victim.cookie("session"), Some(planted.as_str()));
+    }
+}
+// ANCHOR_END: remember_session
 
 #[actix_web::test]
 async fn the_session_holds_the_user_id_and_freshness_and_nothing_secret() {

@@ -30,6 +30,7 @@ mod db;
 mod flash;
 mod lifetime;
 mod login;
+mod remember;
 mod users;
 
 pub static LESSON: Lesson = Lesson {
@@ -97,6 +98,29 @@ impl UserLoader for Users {
         // An id that is not a number cannot be a row's: anonymous, not an error.
         let Ok(id) = id.parse::<i64>() else { return Ok(None) };
         users::find(&self.db, id).await.map_err(database_error)
+    }
+
+    /// Remember-me tokens are rows of `remember_tokens` (`src/remember.rs`).
+    async fn remember(&self, id: &str, now: i64, expires: i64) -> Result<String, actix_web::Error> {
+        let Ok(id) = id.parse::<i64>() else {
+            return Err(actix_web::error::ErrorInternalServerError(format!("not a user id: {id}")));
+        };
+        remember::create(&self.db, id, now, expires).await.map_err(database_error)
+    }
+
+    async fn load_remembered(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<Self::User>, actix_web::Error> {
+        match remember::user_of(&self.db, token, now).await.map_err(database_error)? {
+            Some(id) => users::find(&self.db, id).await.map_err(database_error),
+            None => Ok(None),
+        }
+    }
+
+    async fn forget(&self, token: &str) -> Result<(), actix_web::Error> {
+        remember::delete(&self.db, token).await.map_err(database_error)
     }
 }
 

@@ -193,7 +193,8 @@ async fn post_logout_clears_the_session_and_the_remember_cookie() {
 #[actix_web::test]
 async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
     let clock = Clock::manual(start());
-    let mut browser = browser(&clock).await;
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
     let res = log_in(&mut browser, &[("remember", "on")]).await;
     let cookie = res.set_cookie("remember_token");
     cookie
@@ -202,9 +203,13 @@ async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
         .assert_path("/")
         .assert_max_age(14 * 24 * 60 * 60)
         .assert_expires(start() + Duration::days(14));
-    // Signed, not encrypted: the id (user1's row is 1) is readable, and the signature stops any
-    // change to it.
-    assert!(cookie.value().contains("=1|"), "{}", cookie.value());
+    // Signed, and what is signed is not the user's id but a token of the server's: a row that
+    // says whose it is and until when (its selector is in the cookie, its validator only hashed).
+    let rows = remember_rows(&db).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let (selector, owner, expires) = &rows[0];
+    assert_eq!((*owner, *expires), (1, (start() + Duration::days(14)).unix_timestamp()));
+    assert!(cookie.value().contains(&format!("={selector}:")), "{}", cookie.value());
     // The session cookie itself is not permanent: it ends with the browser.
     res.set_cookie("session").assert_browser_session();
 }
@@ -265,6 +270,7 @@ async fn the_remember_cookie_expires_on_the_server_too() {
     // The browser would have forgotten it; a copy sent anyway is refused by the server.
     browser.set_cookie("remember_token", &copied);
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    assert!(remember_rows(browser.site().data::<Db>().unwrap()).await.is_empty(), "found, deleted");
 }
 
 #[actix_web::test]
@@ -272,7 +278,10 @@ async fn a_changed_remember_cookie_is_ignored() {
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     log_in(&mut browser, &[("remember", "on")]).await;
-    let forged = browser.cookie("remember_token").unwrap().replace("=1|", "=2|");
+    // One character of the token changed: the signature no longer matches.
+    let mut forged = browser.cookie("remember_token").unwrap().to_string();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'a' { 'b' } else { 'a' });
     browser.clear_cookies();
     browser.set_cookie("remember_token", &forged);
     let page = browser.get("/").await;
@@ -281,18 +290,124 @@ async fn a_changed_remember_cookie_is_ignored() {
 }
 
 #[actix_web::test]
-async fn a_remember_cookie_copied_before_logout_still_works_until_it_expires() {
-    // Honest scope: like Flask-Login's default, the cookie names the user and nothing the
-    // server could revoke. Production code puts a per-user token in it that logout changes.
+async fn a_copied_remember_cookie_stops_working_after_logout() {
+    // Lesson 07's cookie (and Flask-Login's) still signed in here, until it expired. Now the
+    // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
-    let mut browser = browser(&clock).await;
+    let db = db::for_tests().await;
+    let mut browser = TestClient::for_site(site(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
-    browser.post("/logout", &[]).await;
+    browser.post("/logout", &[]).await.set_cookie("remember_token").assert_removal();
+    assert!(remember_rows(&db).await.is_empty(), "logout deletes the token's row");
     browser.set_cookie("remember_token", &copied);
-    browser.get("/protected").await.assert_contains("Not a fresh login");
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    browser.get("/").await.assert_contains("You are not logged in!");
 }
 // ANCHOR_END: remember
+
+// ANCHOR: remember_tokens
+/// The remember tokens on the server, as (selector, user_id, expires_at).
+async fn remember_rows(db: &Db) -> Vec<(String, i64, i64)> {
+    sqlx::query_as("SELECT selector, user_id, expires_at FROM remember_tokens")
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+mod remember_tokens {
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_remembered_login_starts_a_new_session_and_keeps_nothing_planted_before_it() {
+        // Session fixation through the remember cookie: a session the attacker made is put in
+        // a browser that is remembered. The login the cookie restores must not be that session.
+        let clock = Clock::manual(start());
+        let db = db::for_tests().await;
+        let site = site(&clock, &db);
+        let mut attacker = TestClient::for_site(site.clone()).await;
+        attacker.get("/protected").await; // an anonymous session, holding a flashed message
+        let planted = attacker.cookie("session").unwrap().to_string();
+
+        let mut victim = TestClient::for_site(site).await;
+        log_in(&mut victim, &[("remember", "on")]).await;
+        victim.restart();
+        victim.set_cookie("session", &planted);
+        let page = victim.get("/").await;
+        page.assert_contains("Logged in as user1");
+        assert!(!flashes(&page).contains("Please log in"), "carried over: {}", page.body());
+        assert_ne!(victim.cookie("session"), Some(planted.as_str()));
+    }
+
+    #[actix_web::test]
+    async fn a_new_login_takes_back_the_token_this_browser_had() {
+        let clock = Clock::manual(start());
+        let db = db::for_tests().await;
+        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        log_in(&mut browser, &[("remember", "on")]).await;
+        let first = browser.cookie("remember_token").unwrap().to_string();
+        log_in(&mut browser, &[("remember", "on")]).await;
+        assert_eq!(remember_rows(&db).await.len(), 1, "one browser, one token");
+        assert_ne!(browser.cookie("remember_token"), Some(first.as_str()));
+        // Without "Remember me" the cookie goes, and its token with it.
+        log_in(&mut browser, &[]).await.set_cookie("remember_token").assert_removal();
+        assert!(remember_rows(&db).await.is_empty());
+
+        browser.restart();
+        browser.set_cookie("remember_token", &first);
+        browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    }
+
+    #[actix_web::test]
+    async fn a_database_made_before_remember_tokens_gets_the_table_and_keeps_its_users() {
+        // What an older binary of the lesson made: every migration but 7, and a dog.
+        let temp = TempDatabase::new("before-remember-tokens");
+        let file = temp.0.join("nested/users.db");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let old = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", file.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL)",
+        )
+        .execute(&old)
+        .await
+        .unwrap();
+        for (version, description, sql) in db::MIGRATIONS.iter().filter(|(v, ..)| *v != 7) {
+            sqlx::raw_sql(sql).execute(&old).await.unwrap();
+            sqlx::query("INSERT INTO schema_migrations VALUES (?, ?)")
+                .bind(version)
+                .bind(description)
+                .execute(&old)
+                .await
+                .unwrap();
+        }
+        sqlx::query("INSERT INTO users (username, email, password_hash) VALUES (?, ?, ?)")
+            .bind("rex")
+            .bind("rex@dogs.example")
+            .bind("not a hash")
+            .execute(&old)
+            .await
+            .unwrap();
+        old.close().await;
+
+        let db = db::open(&temp.config(), 8).await.unwrap();
+        let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        let expected: Vec<i64> = db::MIGRATIONS.iter().map(|(version, ..)| *version).collect();
+        assert_eq!(versions, expected);
+        assert_eq!(count_users(&db).await, 2, "user1 and rex are still there");
+        let clock = Clock::manual(start());
+        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        log_in(&mut browser, &[("remember", "on")]).await;
+        browser.restart();
+        browser.get("/protected").await.assert_contains("Not a fresh login");
+        db.close().await;
+    }
+}
+// ANCHOR_END: remember_tokens
 
 #[actix_web::test]
 async fn the_session_holds_the_user_id_and_freshness_and_nothing_secret() {

@@ -33,6 +33,7 @@ mod db;
 mod flash;
 mod lifetime;
 mod login;
+mod remember;
 mod store;
 mod users;
 
@@ -105,6 +106,29 @@ impl UserLoader for Users {
         // An id that is not a number cannot be a row's: anonymous, not an error.
         let Ok(id) = id.parse::<i64>() else { return Ok(None) };
         users::find(&self.db, id).await.map_err(database_error)
+    }
+
+    /// Remember-me tokens are rows of `remember_tokens` (`src/remember.rs`).
+    async fn remember(&self, id: &str, now: i64, expires: i64) -> Result<String, actix_web::Error> {
+        let Ok(id) = id.parse::<i64>() else {
+            return Err(actix_web::error::ErrorInternalServerError(format!("not a user id: {id}")));
+        };
+        remember::create(&self.db, id, now, expires).await.map_err(database_error)
+    }
+
+    async fn load_remembered(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<Self::User>, actix_web::Error> {
+        match remember::user_of(&self.db, token, now).await.map_err(database_error)? {
+            Some(id) => users::find(&self.db, id).await.map_err(database_error),
+            None => Ok(None),
+        }
+    }
+
+    async fn forget(&self, token: &str) -> Result<(), actix_web::Error> {
+        remember::delete(&self.db, token).await.map_err(database_error)
     }
 }
 
@@ -439,8 +463,9 @@ async fn list_sessions(
     }
 }
 
-/// "Log out everywhere else": every other session of this user is deleted, so those browsers
-/// are anonymous at their next request. This one stays.
+/// "Log out everywhere else": every other session of this user is deleted, and every other
+/// remember token, so those browsers are anonymous at their next request, even with their
+/// remember cookies. This one stays, and keeps its own.
 async fn end_other_sessions(
     req: HttpRequest,
     session: Session,
@@ -462,6 +487,10 @@ async fn end_other_sessions(
         Ok(ended) => ended,
         Err(error) => return database_page(&req, error),
     };
+    let this_browser = login::remember_token(&req);
+    if let Err(error) = remember::end_others(&db, user_id, this_browser.as_deref()).await {
+        return database_page(&req, error);
+    }
     let message = match ended {
         1 => "Ended 1 other session.".to_string(),
         n => format!("Ended {n} other sessions."),

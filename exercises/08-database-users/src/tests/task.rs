@@ -116,6 +116,47 @@ async fn a_remember_cookie_from_before_the_change_no_longer_logs_in() {
     here.get("/protected").await.assert_contains("Logged in as user1");
 }
 
+/// The remember tokens on the server, as (selector, owner's name).
+async fn remember_rows(db: &Db) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT selector, username FROM remember_tokens JOIN users ON users.id = user_id
+         ORDER BY username",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let phone = user1(&site, "mypassword", true).await;
+    let copied = phone.cookie("remember_token").unwrap().to_string();
+    let mut rex = TestClient::for_site(site.clone()).await;
+    let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
+    rex.post("/register", &fields).await.assert_redirect("/login");
+    let fields = [("username", "rex"), ("password", "good boy!"), ("remember", "on")];
+    rex.post("/login", &fields).await.assert_redirect("/protected");
+    let mut here = user1(&site, "mypassword", true).await;
+
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+    // Left: rex's token, and the new one this browser got with the change.
+    let rows = remember_rows(&db).await;
+    let names: Vec<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(names, ["rex", "user1"], "{rows:?}");
+    let cookie = here.cookie("remember_token").unwrap();
+    assert!(cookie.contains(&format!("={}:", rows[1].0)), "this browser's token: {cookie}");
+
+    // A copy of the phone's cookie, in any browser: nobody.
+    let mut thief = TestClient::for_site(site).await;
+    thief.set_cookie("remember_token", &copied);
+    thief.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    rex.restart();
+    rex.get("/protected").await.assert_contains("Logged in as rex");
+}
+
 #[actix_web::test]
 async fn a_wrong_current_password_gets_422_and_changes_nothing() {
     let clock = Clock::manual(start());

@@ -129,14 +129,55 @@ async fn a_remember_cookie_from_before_the_change_no_longer_restores_the_login()
     let mut here = user1(&site, true).await;
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
 
-    // The phone's browser restarts: its session row is gone anyway, and its remember cookie
-    // names the old password's fingerprint.
+    // The phone's browser restarts: its session row is gone anyway, and its remember token
+    // was taken back.
     phone.restart();
     phone.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     assert_eq!(rows_of(&db, 1).await, 1, "no session row came back for user1");
     // This browser's remember cookie was renewed with the change.
     here.restart();
     here.get("/protected").await.assert_contains("Logged in as user1");
+}
+
+/// The remember tokens on the server, as (selector, owner's name).
+async fn remember_rows(db: &Db) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT selector, username FROM remember_tokens JOIN users ON users.id = user_id
+         ORDER BY username",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let site = site(&clock, &db);
+    let phone = user1(&site, true).await;
+    let copied = phone.cookie("remember_token").unwrap().to_string();
+    let mut rex = rex(&site).await;
+    rex.post("/login", &[("username", "rex"), ("password", "good boy!"), ("remember", "on")])
+        .await
+        .assert_redirect("/protected");
+    let mut here = user1(&site, true).await;
+
+    change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
+    // Left: rex's token, and the new one this browser got with the change.
+    let rows = remember_rows(&db).await;
+    let names: Vec<&str> = rows.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(names, ["rex", "user1"], "{rows:?}");
+    let cookie = here.cookie("remember_token").unwrap();
+    assert!(cookie.contains(&format!("={}:", rows[1].0)), "this browser's token: {cookie}");
+
+    // A copy of the phone's cookie, in any browser: nobody, and no session row for it.
+    let mut thief = TestClient::for_site(site).await;
+    thief.set_cookie("remember_token", &copied);
+    thief.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    assert_eq!(rows_of(&db, 1).await, 1, "only this browser's session");
+    rex.restart();
+    rex.get("/protected").await.assert_contains("Logged in as rex");
 }
 
 #[actix_web::test]
