@@ -29,6 +29,9 @@ test lesson="":
       PROPTEST_CASES=${PROPTEST_CASES:-500} cargo test --quiet -p "$package"
       exit 0
     fi
+    # The book tools (mdbook, mdbook-i18n-helpers), on first use: the translation check below
+    # and the book need them.
+    scripts/tools book
     echo "== cargo fmt --check"
     cargo fmt --all --check
     echo "== cargo clippy -D warnings"
@@ -121,6 +124,7 @@ secret:
 docs *args:
     #!/usr/bin/env bash
     set -euo pipefail
+    scripts/tools book
     languages=(en id)
     action=build
     for arg in {{args}}; do
