@@ -25,8 +25,10 @@ test lesson="":
     if [ -n "{{lesson}}" ]; then
       package=$(scripts/lesson package "{{lesson}}")
       cargo fmt -p "$package" --check
-      # The property tests' 10 000 random cookies run in the full `just test`; a few hundred here.
-      PROPTEST_CASES=${PROPTEST_CASES:-500} cargo test --quiet -p "$package"
+      # A student's loop, a few seconds: the property tests try a few hundred random cookies
+      # (10 000 in the full `just test`), and the bad-input suite sends each cookie case to one
+      # page, the pages taking turns (every page in the full run, which CI runs).
+      PROPTEST_CASES=${PROPTEST_CASES:-500} BAD_INPUT_PAGES=${BAD_INPUT_PAGES:-1} cargo test --quiet -p "$package"
       exit 0
     fi
     # The book tools (mdbook, mdbook-i18n-helpers), on first use: the translation check below
