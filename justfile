@@ -90,6 +90,10 @@ exercises:
 exercise name:
     @scripts/exercise test "{{name}}"
 
+# Where you are: every exercise on one line (not started, N of M task tests pass, done).
+progress:
+    @cargo run --quiet -p shared --bin exercises -- progress
+
 # The next hint for an exercise (`just hint 01`), or one tier of them (`just hint 01 2`).
 hint name tier="":
     @scripts/exercise hint "{{name}}" {{tier}}
