@@ -240,7 +240,7 @@ fn exercises(root: &Path) -> Result<Vec<Exercise>, String> {
 /// which test binary belongs to which package, and which package failed to build), then runs
 /// each binary's task tests and prints one line per exercise.
 fn progress() -> Result<u8, String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = checkout()?;
     let all = exercises(&root)?;
     let mut binaries: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut broken: Vec<String> = Vec::new();
@@ -294,6 +294,15 @@ fn progress() -> Result<u8, String> {
     }
     println!("{done} of {} exercises done.", all.len());
     Ok(0)
+}
+
+/// The checkout this runs in: the nearest folder up from here with `exercises/` and a `justfile`.
+fn checkout() -> Result<PathBuf, String> {
+    let here = std::env::current_dir().map_err(|error| format!("no current folder: {error}"))?;
+    here.ancestors()
+        .find(|dir| dir.join("exercises").is_dir() && dir.join("justfile").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("{} is not inside the course's checkout", here.display()))
 }
 
 /// `cargo test --no-run` for `exercises`: the test binary of each package that built, and the
