@@ -25,10 +25,15 @@ test lesson="":
     if [ -n "{{lesson}}" ]; then
       package=$(scripts/lesson package "{{lesson}}")
       cargo fmt -p "$package" --check
-      # The property tests' 10 000 random cookies run in the full `just test`; a few hundred here.
-      PROPTEST_CASES=${PROPTEST_CASES:-500} cargo test --quiet -p "$package"
+      # A student's loop, a few seconds: the property tests try a few hundred random cookies
+      # (10 000 in the full `just test`), and the bad-input suite sends each cookie case to one
+      # page, the pages taking turns (every page in the full run, which CI runs).
+      PROPTEST_CASES=${PROPTEST_CASES:-500} BAD_INPUT_PAGES=${BAD_INPUT_PAGES-1} cargo test --quiet -p "$package"
       exit 0
     fi
+    # The book tools (mdbook, mdbook-i18n-helpers), on first use: the translation check below
+    # and the book need them.
+    scripts/tools book
     # The translation check needs GNU gettext: without it, one line saying how to install it,
     # before anything runs.
     scripts/i18n require
@@ -37,6 +42,8 @@ test lesson="":
     echo "== cargo clippy -D warnings"
     cargo clippy --quiet --workspace --all-targets -- -D warnings
     echo "== cargo test"
+    # Every bad-input case on every page here, whatever the shell says (`just test NN` samples).
+    unset BAD_INPUT_PAGES
     # i18n's tests include the translation's drift check (i18n/tests/catalogue.rs): every English
     # message of the book translated in docs/po/id.po, none fuzzy, none left over (it needs GNU
     # gettext: checked first).
@@ -90,6 +97,10 @@ exercises:
 exercise name:
     @scripts/exercise test "{{name}}"
 
+# Where you are: every exercise on one line (not started, N of M task tests pass, done).
+progress:
+    @cargo run --quiet -p shared --bin exercises -- progress
+
 # The next hint for an exercise (`just hint 01`), or one tier of them (`just hint 01 2`).
 hint name tier="":
     @scripts/exercise hint "{{name}}" {{tier}}
@@ -126,6 +137,7 @@ secret:
 docs *args:
     #!/usr/bin/env bash
     set -euo pipefail
+    scripts/tools book
     languages=(en id)
     action=build
     for arg in {{args}}; do

@@ -17,8 +17,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
-use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
 use actix_web::{Error, body::BoxBody};
 use cookie::time::{Duration, OffsetDateTime};
@@ -28,7 +28,8 @@ use crate::{Clock, Config, Lesson, Site};
 
 pub mod bad_input;
 
-type Call = Box<dyn Fn(TestRequest) -> CallFuture>;
+/// Sends a request to the app: what was sent ("GET /admin", for messages) and the answer.
+type Call = Box<dyn Fn(TestRequest) -> (String, CallFuture)>;
 type CallFuture = Pin<Box<dyn Future<Output = Result<ServiceResponse<BoxBody>, Error>>>>;
 
 /// A browser in a test: sends the cookies it was given back on every request, forgets a cookie
@@ -73,7 +74,10 @@ impl TestClient {
         let call: Call = Box::new(move |req: TestRequest| {
             let app = Rc::clone(&app);
             let req = req.to_request();
-            Box::pin(async move { app.call(req).await.map(ServiceResponse::map_into_boxed_body) })
+            let sent = format!("{} {}", req.method(), req.uri());
+            let answer =
+                async move { app.call(req).await.map(ServiceResponse::map_into_boxed_body) };
+            (sent, Box::pin(answer) as CallFuture)
         });
         TestClient { call, site, jar: BTreeMap::new() }
     }
@@ -112,7 +116,8 @@ impl TestClient {
     /// [`TestClient::send_raw`], with an error from the app (which a server would answer with a
     /// bare 500) returned as `Err` instead of a panic.
     pub async fn try_send_raw(&mut self, req: TestRequest) -> Result<TestResponse, String> {
-        let res = match (self.call)(req).await {
+        let (sent, answer) = (self.call)(req);
+        let res = match answer.await {
             Ok(res) => res,
             Err(error) => {
                 // What a server would send for it: the error's own response (a bare 500, or the
@@ -121,12 +126,11 @@ impl TestClient {
                 let content_type = res.headers().get(header::CONTENT_TYPE);
                 let content_type = content_type.and_then(|value| value.to_str().ok()).unwrap_or("");
                 return Err(format!(
-                    "the app returned an error instead of a response: {error} ({}, {content_type})",
+                    "{sent}: the app returned an error instead of a response: {error} ({}, {content_type})",
                     res.status()
                 ));
             }
         };
-        let method = res.request().method().clone();
         let status = res.status();
         let headers = res.headers().clone();
         let body = test::read_body(res).await;
@@ -147,7 +151,7 @@ impl TestClient {
                 self.jar.insert(cookie.name().to_string(), stored);
             }
         }
-        Ok(TestResponse { method, status, headers, body })
+        Ok(TestResponse { sent, status, headers, body })
     }
 
     /// The value the browser holds for `name`, as it would send it.
@@ -204,7 +208,8 @@ fn is_removal(cookie: &Cookie<'_>, now: OffsetDateTime) -> bool {
 
 /// What the app answered.
 pub struct TestResponse {
-    method: Method,
+    /// The request's method and path, "GET /admin": every failed assertion names it.
+    sent: String,
     status: StatusCode,
     headers: HeaderMap,
     body: String,
@@ -235,40 +240,62 @@ impl TestResponse {
         &body[start..end.max(start)]
     }
 
+    /// The request this answers, as "GET /admin".
+    pub fn sent(&self) -> &str {
+        &self.sent
+    }
+
+    // `#[track_caller]` on every assertion: a failure points at the test's own line, not here.
+
+    #[track_caller]
     pub fn assert_status(&self, status: u16) -> &Self {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "{} expected status {status}, got {}; body:\n{}",
-            self.method,
+        assert!(
+            self.status.as_u16() == status,
+            "{}: expected status {status}, got {}; the page:\n{}",
+            self.sent,
             self.status,
-            self.body
+            self.main()
         );
         self
     }
 
     /// A redirect (303 See Other, 302 or 307) to exactly `location`.
+    #[track_caller]
     pub fn assert_redirect(&self, location: &str) -> &Self {
         assert!(
             self.status.is_redirection(),
-            "expected a redirect to {location}, got {}; body:\n{}",
+            "{}: expected a redirect to {location}, got {}; the page:\n{}",
+            self.sent,
             self.status,
-            self.body
+            self.main()
         );
-        assert_eq!(self.header("location"), Some(location), "redirect target");
+        let got = self.header("location").unwrap_or("nowhere");
+        assert!(
+            got == location,
+            "{}: expected a redirect to {location}, got one to {got}",
+            self.sent
+        );
         self
     }
 
     /// The main part of the page contains `text` (the inspector is not searched).
+    #[track_caller]
     pub fn assert_contains(&self, text: &str) -> &Self {
-        assert!(self.main().contains(text), "expected {text:?} in the page:\n{}", self.main());
+        assert!(
+            self.main().contains(text),
+            "{}: expected {text:?} in the page:\n{}",
+            self.sent,
+            self.main()
+        );
         self
     }
 
+    #[track_caller]
     pub fn assert_not_contains(&self, text: &str) -> &Self {
         assert!(
             !self.main().contains(text),
-            "did not expect {text:?} in the page:\n{}",
+            "{}: did not expect {text:?} in the page:\n{}",
+            self.sent,
             self.main()
         );
         self
@@ -285,11 +312,16 @@ impl TestResponse {
     }
 
     /// The `Set-Cookie` for `name`; panics if the response sets none.
+    #[track_caller]
     pub fn set_cookie(&self, name: &str) -> SetCookie {
-        self.set_cookies()
-            .into_iter()
-            .find(|c| c.0.name() == name)
-            .unwrap_or_else(|| panic!("no Set-Cookie for {name:?}; headers: {:?}", self.headers))
+        let found = self.set_cookies().into_iter().find(|c| c.0.name() == name);
+        match found {
+            Some(cookie) => cookie,
+            None => {
+                let set: Vec<String> = self.set_cookies().iter().map(|c| c.0.to_string()).collect();
+                panic!("{}: expected a Set-Cookie for {name:?}, got {set:?}", self.sent)
+            }
+        }
     }
 
     pub fn has_set_cookie(&self, name: &str) -> bool {
@@ -306,32 +338,38 @@ impl SetCookie {
         self.0.value()
     }
 
+    #[track_caller]
     pub fn assert_http_only(&self) -> &Self {
         assert_eq!(self.0.http_only(), Some(true), "{} should be HttpOnly", self.0);
         self
     }
 
+    #[track_caller]
     pub fn assert_not_http_only(&self) -> &Self {
         assert_ne!(self.0.http_only(), Some(true), "{} should not be HttpOnly", self.0);
         self
     }
 
+    #[track_caller]
     pub fn assert_same_site(&self, same_site: SameSite) -> &Self {
         assert_eq!(self.0.same_site(), Some(same_site), "SameSite of {}", self.0);
         self
     }
 
+    #[track_caller]
     pub fn assert_secure(&self, secure: bool) -> &Self {
         assert_eq!(self.0.secure().unwrap_or(false), secure, "Secure of {}", self.0);
         self
     }
 
+    #[track_caller]
     pub fn assert_path(&self, path: &str) -> &Self {
         assert_eq!(self.0.path(), Some(path), "Path of {}", self.0);
         self
     }
 
     /// No `Max-Age` and no `Expires`: the browser forgets it when it closes.
+    #[track_caller]
     pub fn assert_browser_session(&self) -> &Self {
         assert!(
             self.0.max_age().is_none() && self.0.expires().is_none(),
@@ -342,6 +380,7 @@ impl SetCookie {
     }
 
     /// `Max-Age` equal to `seconds`.
+    #[track_caller]
     pub fn assert_max_age(&self, seconds: i64) -> &Self {
         assert_eq!(
             self.0.max_age().map(|age| age.whole_seconds()),
@@ -353,6 +392,7 @@ impl SetCookie {
     }
 
     /// A removal cookie: empty value, `Max-Age=0` or an `Expires` in the past.
+    #[track_caller]
     pub fn assert_removal(&self) -> &Self {
         let now = OffsetDateTime::now_utc();
         assert!(is_removal(&self.0, now), "{} should remove the cookie", self.0);
@@ -360,6 +400,7 @@ impl SetCookie {
     }
 
     /// `Expires` at exactly `at` (to the second).
+    #[track_caller]
     pub fn assert_expires(&self, at: OffsetDateTime) -> &Self {
         let expires = self.0.expires_datetime().map(|e| e.unix_timestamp());
         assert_eq!(expires, Some(at.unix_timestamp()), "Expires of {}", self.0);

@@ -27,14 +27,14 @@ pub struct ItemForm {
 
 /// The cart in the session. None yet, or something under "cart" that is not a cart (anyone can
 /// store anything there from /session): an empty cart.
-pub fn cart(session: &Session) -> Cart {
+pub fn read_cart(session: &Session) -> Cart {
     // `Err`: the stored JSON is not a cart. `Ok(None)`: nothing stored. Both mean empty.
     session.get::<Cart>(CART).ok().flatten().unwrap_or_default()
 }
 
 /// GET /cart.
 pub async fn show_cart(req: HttpRequest, session: Session) -> HttpResponse {
-    cart_page(&req, &cart(&session), StatusCode::OK, None)
+    cart_page(&req, &read_cart(&session), StatusCode::OK, None)
 }
 
 /// POST /cart/add: one more of `item`, then back to the cart (Flask:
@@ -44,7 +44,7 @@ pub async fn add_to_cart(
     session: Session,
     form: web::Form<ItemForm>,
 ) -> HttpResponse {
-    let stored = cart(&session);
+    let stored = read_cart(&session);
     let item = form.into_inner().item.unwrap_or_default();
     let item = item.trim();
     if item.is_empty() || item.chars().count() > MAX_NAME {
@@ -83,7 +83,7 @@ pub async fn remove_from_cart(
     form: web::Form<ItemForm>,
 ) -> HttpResponse {
     let item = form.into_inner().item.unwrap_or_default();
-    let mut cart = cart(&session);
+    let mut cart = read_cart(&session);
     let Some(quantity) = cart.get_mut(item.trim()) else {
         return redirect("/cart");
     };

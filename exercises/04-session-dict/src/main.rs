@@ -49,8 +49,9 @@ const MAX_SESSION_JSON: usize = 2048;
 fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
     SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
         .cookie_name("session".to_string())
-        // `Secure` cookies are only sent over HTTPS; curl and Python's requests drop them on
-        // http://127.0.0.1. Off by default for the course; SESSION_COOKIE_SECURE=1 turns it on.
+        // `Secure` cookies are meant for HTTPS only: Python's requests never sends one over
+        // http://127.0.0.1 (curl and browsers make an exception for localhost). Off by default
+        // for the course; SESSION_COOKIE_SECURE=1 turns it on, as it should be behind HTTPS.
         .cookie_secure(site.config().flag("SESSION_COOKIE_SECURE"))
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)

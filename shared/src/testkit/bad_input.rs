@@ -16,9 +16,16 @@
 //!   still answers its first page as it did before (the server keeps serving).
 //!
 //! Each case is printed before it is sent: when a test fails, its output names the case.
+//!
+//! How many pages each cookie case is sent to: every page, unless `BAD_INPUT_PAGES=N` says N.
+//! `just test NN` (a student's loop after an edit) sets it to 1, and the pages take turns, so
+//! every page still gets some of each test's cases in a few seconds (and the session overflow
+//! stops at four rounds); the full `just test`, which CI runs, sends every case to every page.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_web::http::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, SET_COOKIE};
 use actix_web::test::TestRequest;
@@ -172,13 +179,34 @@ struct Run {
     secret: Key,
     failures: Vec<String>,
     cases: usize,
+    /// Each page's answer to a new visitor without cookies: the same for every case (the clock
+    /// stands still, a random token is masked), so it is asked once.
+    baselines: HashMap<String, Rc<TestResponse>>,
+    /// How many pages a cookie case goes to (`BAD_INPUT_PAGES`; `None`: all of them), and the
+    /// page the next case starts at, so that the pages take turns.
+    pages_per_case: Option<usize>,
+    next_page: usize,
 }
 
 impl Run {
     fn new(lesson: &'static Lesson, setup: Setup) -> Run {
         let start = OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("a valid timestamp");
         let (clock, secret) = (Clock::manual(start), Key::generate());
-        Run { lesson, setup, clock, secret, failures: Vec::new(), cases: 0 }
+        let pages_per_case = std::env::var("BAD_INPUT_PAGES")
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n > 0);
+        Run {
+            lesson,
+            setup,
+            clock,
+            secret,
+            failures: Vec::new(),
+            cases: 0,
+            baselines: HashMap::new(),
+            pages_per_case,
+            next_page: 0,
+        }
     }
 
     /// A fresh browser on one shared server (one key), as a new visitor. A lesson with a
@@ -254,7 +282,11 @@ impl Run {
         if let Some(problem) = judge(&res, expect, baseline) {
             self.failures.push(format!("{name}: {problem}"));
         }
-        self.still_serving(name).await;
+        // The quick loop checks once, at the end of the test (`finish`): a case that broke the
+        // server is still caught, only not named.
+        if self.pages_per_case.is_none() {
+            self.still_serving(name).await;
+        }
         Some(res)
     }
 
@@ -271,13 +303,30 @@ impl Run {
     }
 
     /// The same request as `req` would be, without any cookie.
-    async fn baseline(&self, page: &str) -> TestResponse {
-        self.client().await.send_raw(TestRequest::get().uri(page)).await
+    async fn baseline(&mut self, page: &str) -> Rc<TestResponse> {
+        if let Some(known) = self.baselines.get(page) {
+            return Rc::clone(known);
+        }
+        let res = Rc::new(self.client().await.send_raw(TestRequest::get().uri(page)).await);
+        self.baselines.insert(page.to_string(), Rc::clone(&res));
+        res
     }
 
-    /// For every page: the answer with the raw `Cookie` header `cookie`.
+    /// The pages the next cookie case goes to: all of them, or `BAD_INPUT_PAGES` of them in turn.
+    async fn pages_for_a_case(&mut self) -> Vec<String> {
+        let pages = self.pages().await;
+        let Some(count) = self.pages_per_case.filter(|count| *count < pages.len()) else {
+            return pages;
+        };
+        let start = self.next_page;
+        self.next_page = (start + count) % pages.len();
+        (0..count).map(|i| pages[(start + i) % pages.len()].clone()).collect()
+    }
+
+    /// For every page (or `BAD_INPUT_PAGES` of them): the answer with the raw `Cookie` header
+    /// `cookie`.
     async fn cookie_on_every_page(&mut self, name: &str, cookie: &[u8], expect: Expect) {
-        for page in self.pages().await {
+        for page in self.pages_for_a_case().await {
             let baseline = self.baseline(&page).await;
             let Ok(value) = HeaderValue::from_bytes(cookie) else {
                 panic!("the suite made a header value HTTP cannot carry: {cookie:?}");
@@ -285,18 +334,29 @@ impl Run {
             let req = TestRequest::get().uri(&page).insert_header((COOKIE, value));
             let mut client = self.client().await;
             let label = format!("GET {page} with {name}");
-            self.case(&label, &mut client, req, expect, Some(&baseline)).await;
+            self.case(&label, &mut client, req, expect, Some(&*baseline)).await;
         }
     }
 
-    fn finish(self, what: &str) {
+    async fn finish(mut self, what: &str) {
+        if self.pages_per_case.is_some() && self.cases > 0 {
+            self.still_serving("the cases above").await;
+        }
         if self.cases == 0 {
             // Say so: a lesson without forms has no form to break (its pages are still POSTed).
             eprintln!("lesson {:02}: no case of {what} applies", self.lesson.number);
         }
+        // The quick loop says so: a case it sent to one page may fail on another in `just test`.
+        let sampled = match self.pages_per_case {
+            Some(count) => format!(
+                " (each cookie case sent to {count} page(s) of {}: BAD_INPUT_PAGES; unset, every page)",
+                self.lesson.nav.len()
+            ),
+            None => String::new(),
+        };
         assert!(
             self.failures.is_empty(),
-            "lesson {:02}, {what}: {} of {} cases failed:\n  {}",
+            "lesson {:02}, {what}: {} of {} cases failed{sampled}:\n  {}",
             self.lesson.number,
             self.failures.len(),
             self.cases,
@@ -541,7 +601,7 @@ pub async fn malformed_cookie_headers(lesson: &'static Lesson, setup: Setup) {
         }
         run.cookie_on_every_page(&label, header, Expect::NoCookieOr4xx).await;
     }
-    run.finish("malformed Cookie headers");
+    run.finish("malformed Cookie headers").await;
 }
 
 /// An 8 KB value in each of the lesson's cookies: no browser sends one.
@@ -556,7 +616,7 @@ pub async fn oversized_cookie(lesson: &'static Lesson, setup: Setup) {
         let label = format!("an 8 KB {name} cookie");
         run.cookie_on_every_page(&label, header.as_bytes(), Expect::Status(431)).await;
     }
-    run.finish("an 8 KB cookie");
+    run.finish("an 8 KB cookie").await;
 }
 
 /// Signed and encrypted cookies whose value is not base64, is too short to hold a signature,
@@ -589,7 +649,7 @@ pub async fn undecodable_cookies(lesson: &'static Lesson, setup: Setup) {
     for (label, header) in &headers {
         run.cookie_on_every_page(label, header, Expect::NoCookieOr4xx).await;
     }
-    run.finish("cookies with bad base64 or UTF-8");
+    run.finish("cookies with bad base64 or UTF-8").await;
 }
 
 /// Believable values, signed or encrypted with a key that is not the server's.
@@ -648,7 +708,7 @@ async fn sealed_elsewhere(mut run: Run, keys: &[(String, Key)], what: &str) {
             }
         }
     }
-    run.finish(what);
+    run.finish(what).await;
 }
 
 /// Every page, for a new visitor and for one who has posted each form once: `Cache-Control:
@@ -681,7 +741,7 @@ pub async fn protective_headers(lesson: &'static Lesson, setup: Setup) {
             }
         }
     }
-    run.finish("the protective headers");
+    run.finish("the protective headers").await;
 }
 
 /// Every form posted with no fields at all.
@@ -701,7 +761,7 @@ pub async fn missing_fields(lesson: &'static Lesson, setup: Setup) {
             run.case(&label, &mut client, req, Expect::Handled, None).await;
         }
     }
-    run.finish("missing form fields");
+    run.finish("missing form fields").await;
 }
 
 /// Every field of every form sent twice: `a=x&a=y`.
@@ -716,7 +776,7 @@ pub async fn duplicated_fields(lesson: &'static Lesson, setup: Setup) {
             run.case(&label, &mut client, req, Expect::Status(400), None).await;
         }
     }
-    run.finish("duplicated form fields");
+    run.finish("duplicated form fields").await;
 }
 
 /// A 1 MB value in a field of every form (and in a form that has none).
@@ -731,7 +791,7 @@ pub async fn oversized_field(lesson: &'static Lesson, setup: Setup) {
         let req = post(&client, &form.action, FORM, format!("{}&{field}={big}", form.body("x")));
         run.case(&label, &mut client, req, Expect::Status(413), None).await;
     }
-    run.finish("a 1 MB form field");
+    run.finish("a 1 MB form field").await;
 }
 
 /// `%FF%FE` (not UTF-8) in each field of every form, as a value and as a name.
@@ -767,7 +827,7 @@ pub async fn non_utf8_fields(lesson: &'static Lesson, setup: Setup) {
         run.case(&label, &mut client, TestRequest::get().uri(&uri), Expect::Status(400), None)
             .await;
     }
-    run.finish("non-UTF-8 form fields");
+    run.finish("non-UTF-8 form fields").await;
 }
 
 /// Every form posted as JSON, plain text and multipart instead of an HTML form.
@@ -792,7 +852,7 @@ pub async fn wrong_content_type(lesson: &'static Lesson, setup: Setup) {
             run.case(&label, &mut client, req, Expect::Status(415), None).await;
         }
     }
-    run.finish("a wrong content type");
+    run.finish("a wrong content type").await;
 }
 
 /// One visitor posts every form again and again with long values (under the form limit), as a
@@ -803,7 +863,9 @@ pub async fn session_overflow(lesson: &'static Lesson, setup: Setup) {
     let forms: Vec<Form> = run.forms().await.into_iter().filter(|f| !f.fields.is_empty()).collect();
     for form in &forms {
         let (mut client, mut form) = run.visit(form).await;
-        for round in 0..8 {
+        // Eight rounds, 12 KB; the quick loop stops at four, 6 KB, already past a cookie's 4 KB.
+        let rounds = if run.pages_per_case.is_some() { 4 } else { 8 };
+        for round in 0..rounds {
             let value = format!("{round}{}", "v".repeat(1500));
             let label = format!("POST {} with 1.5 KB fields, round {round}", form.action);
             form = reopen(&mut client, &form).await;
@@ -820,8 +882,9 @@ pub async fn session_overflow(lesson: &'static Lesson, setup: Setup) {
                     ));
                 }
             }
-            // The browser, with whatever it now holds, still gets pages.
-            for page in run.pages().await {
+            // The browser, with whatever it now holds, still gets pages (`BAD_INPUT_PAGES` of
+            // them in turn in the quick loop).
+            for page in run.pages_for_a_case().await {
                 let req = TestRequest::get().uri(&page);
                 let req = match client.cookie_header() {
                     header if header.is_empty() => req,
@@ -836,7 +899,7 @@ pub async fn session_overflow(lesson: &'static Lesson, setup: Setup) {
         eprintln!("lesson {:02}: no form with fields to fill", lesson.number);
         return;
     }
-    run.finish("session data too big for a cookie");
+    run.finish("session data too big for a cookie").await;
 }
 
 #[cfg(test)]
