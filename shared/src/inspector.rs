@@ -102,43 +102,33 @@ fn report(
             "plain",
             format!("Plain cookie: the server believes whatever it says: {:?}", cookie.value()),
         ),
-        (Some(CookieKind::Signed), Some(key)) => {
-            match jar(&cookie).signed(key).get(cookie.name()) {
-                Some(ok) => (
-                    "verified",
-                    format!("Signature OK. The value (readable by anyone): {:?}", ok.value()),
-                ),
-                None => match made_by(&cookie, others, |jar, key| {
-                    jar.signed(key).get(cookie.name())
-                }) {
-                    Some(app) => ("another-app", another_app(app)),
-                    None => (
-                        "failed",
-                        "Signature check failed: the cookie was changed or signed with another \
+        (Some(CookieKind::Signed), Some(key)) => match verified(&cookie, key) {
+            Some(ok) => (
+                "verified",
+                format!("Signature OK. The value (readable by anyone): {:?}", ok.value()),
+            ),
+            None => match made_by(&cookie, others, verified) {
+                Some(app) => ("another-app", another_app(app)),
+                None => (
+                    "failed",
+                    "Signature check failed: the cookie was changed or signed with another \
                          key. The server ignores it."
-                            .to_string(),
-                    ),
-                },
-            }
-        }
-        (Some(CookieKind::Private), Some(key)) => {
-            match jar(&cookie).private(key).get(cookie.name()) {
-                Some(ok) => {
-                    ("decrypted", format!("Decrypted with the server's key: {}", ok.value()))
-                }
-                None => match made_by(&cookie, others, |jar, key| {
-                    jar.private(key).get(cookie.name())
-                }) {
-                    Some(app) => ("another-app", another_app(app)),
-                    None => (
-                        "failed",
-                        "Decryption failed: the cookie was changed or encrypted with another key. \
+                        .to_string(),
+                ),
+            },
+        },
+        (Some(CookieKind::Private), Some(key)) => match decrypted(&cookie, key) {
+            Some(ok) => ("decrypted", format!("Decrypted with the server's key: {}", ok.value())),
+            None => match made_by(&cookie, others, decrypted) {
+                Some(app) => ("another-app", another_app(app)),
+                None => (
+                    "failed",
+                    "Decryption failed: the cookie was changed or encrypted with another key. \
                          The server ignores it."
-                            .to_string(),
-                    ),
-                },
-            }
-        }
+                        .to_string(),
+                ),
+            },
+        },
         (Some(_), None) => ("unknown", "The server has no key to check this cookie.".into()),
     };
     out.verdict = verdict;
@@ -150,10 +140,9 @@ fn report(
 fn made_by<'a>(
     cookie: &Cookie<'static>,
     others: &'a [(String, Key)],
-    open: impl Fn(&CookieJar, &Key) -> Option<Cookie<'static>>,
+    open: impl Fn(&Cookie<'static>, &Key) -> Option<Cookie<'static>>,
 ) -> Option<&'a str> {
-    let jar = jar(cookie);
-    others.iter().find(|(_, key)| open(&jar, key).is_some()).map(|(app, _)| app.as_str())
+    others.iter().find(|(_, key)| open(cookie, key).is_some()).map(|(app, _)| app.as_str())
 }
 
 fn another_app(app: &str) -> String {
@@ -164,10 +153,15 @@ fn another_app(app: &str) -> String {
     )
 }
 
-fn jar(cookie: &Cookie<'static>) -> CookieJar {
-    let mut jar = CookieJar::new();
-    jar.add_original(cookie.clone());
-    jar
+/// The cookie, its signature checked with `key`: the check `jar.signed(key).get(name)` makes,
+/// without first copying the cookie into a jar (an empty jar has nothing to copy).
+fn verified(cookie: &Cookie<'static>, key: &Key) -> Option<Cookie<'static>> {
+    CookieJar::new().signed(key).verify(cookie.clone())
+}
+
+/// The cookie, decrypted with `key`: the same, for `jar.private(key).get(name)`.
+fn decrypted(cookie: &Cookie<'static>, key: &Key) -> Option<Cookie<'static>> {
+    CookieJar::new().private(key).decrypt(cookie.clone())
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ impl Site {
         log_requests: bool,
     ) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
-        let layout = web_pages::Layout::of(lesson);
+        let layout = web_pages::Layout::of(lesson)?;
         let state = Arc::default();
         let data = Vec::new();
         let other_keys = Arc::new(config.keys_of_other_apps());
