@@ -975,6 +975,13 @@ impl OwnRedis {
     /// `None` when `redis-server` is not installed, after saying the test is skipped; a failure
     /// when `CI` is set, where it must be.
     fn start(test: &str) -> Option<OwnRedis> {
+        // `just test NN`, a student's loop of a few seconds, leaves out the one test that waits
+        // on purpose (three 1 s time limits while Redis is down); `just test` and CI run it.
+        if std::env::var_os("QUICK_LOOP").is_some() {
+            let line = format!("skipped {test} in the quick loop: `just test` runs it\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            return None;
+        }
         let installed = std::process::Command::new("redis-server").arg("--version").output();
         if installed.is_err() {
             assert!(
