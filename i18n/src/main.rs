@@ -10,6 +10,8 @@ const USAGE: &str = "\
 usage: cargo run -p i18n -- COMMAND
   pot FILE        the English messages (the book, the hints, book.toml's title and description),
                   code and comments in code marked, as a POT for msgmerge (`just i18n-update`)
+  drop-figures PO drop the obsolete entries without a letter (figures of an older `just bench`
+                  run) from PO, in place (`just i18n-update` runs it after msgmerge)
   check           fail, naming the page, on English text without a translation, a fuzzy or
                   obsolete entry, or broken code (the check i18n/tests/catalogue.rs makes in
                   `just test`)
@@ -40,6 +42,15 @@ fn run(args: &[&str]) -> Result<ExitCode> {
             let pot = i18n::generate_pot(&root)?;
             i18n::write_pot(Path::new(file), &pot)?;
             eprintln!("{file}: {} English messages", pot.len());
+        }
+        ["drop-figures", file] => {
+            let read = |e: std::io::Error| i18n::Error(format!("cannot read {file}: {e}"));
+            let text = std::fs::read_to_string(file).map_err(read)?;
+            let kept = i18n::without_obsolete_figures(&text);
+            if kept != text {
+                let write = |e: std::io::Error| i18n::Error(format!("cannot write {file}: {e}"));
+                std::fs::write(file, kept).map_err(write)?;
+            }
         }
         ["check"] => {
             let (pot, problems) = i18n::check_catalogue(&root, LANGUAGE)?;

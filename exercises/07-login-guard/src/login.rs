@@ -273,7 +273,8 @@ pub fn logout_user(req: &HttpRequest, session: &Session) {
 /// key (the signature is prepended by the cookie jar). The expiry is inside, under the
 /// signature, so the server checks it whatever the browser does with `Max-Age`. Nothing of it
 /// is kept on the server, so nothing there can take it back: a copy signs in until it expires,
-/// even after logout (Flask-Login's cookie is the same). Lesson 08 stores it.
+/// even after logout (Flask-Login's cookie is the same). Lesson 08 keeps a row on the server
+/// for each remember cookie, which logout deletes.
 fn remembered_id(req: &HttpRequest) -> Option<String> {
     let site = req.app_data::<Site>()?;
     let cookie = req.cookie(REMEMBER_COOKIE)?;

@@ -24,11 +24,12 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "sessions", include_str!("../migrations/0003_sessions.sql")),
     // 7, and not this lesson's next number: a version names one migration for good, and a
     // database file may have been made by any older binary of the course (a lesson shares its
-    // file with its exercise, and DATABASE_URL can point several at one). 3, 4 and 5 are the
-    // sessions, woofs and API tokens of lessons 09-11, 5 and 6 exercise 10's follows and 11's
-    // read-only tokens: a database with one of those applied would take this one for done and
-    // never get its table. 7 is free everywhere, so every database, old or new, gets it once on
-    // its next start, and nothing else is touched. The next new migration takes 8.
+    // file with its exercise, and DATABASE_URL can point several at one). 3 to 6 are taken:
+    // 3 sessions (lesson 09), 4 woofs (lesson 10), 5 API tokens (lesson 11) and also follows
+    // (exercise 10), 6 read-only tokens (exercise 11). A database with one of those applied
+    // would take this one for done and never get its table. 7 is free everywhere, so every
+    // database, old or new, gets it once on its next start, and nothing else is touched. The
+    // next new migration takes 8.
     (7, "remember tokens", include_str!("../migrations/0007_remember_tokens.sql")),
 ];
 
