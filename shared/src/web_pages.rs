@@ -234,7 +234,8 @@ fn error_page_for(
 /// ```
 pub struct RequestHead {
     site: Option<Site>,
-    path: String,
+    /// The address, for its path: a copy of the request's shares its bytes (no allocation).
+    uri: actix_web::http::Uri,
     /// Cheap to keep: a header value is shared bytes, turned into text only for a page.
     cookies: Vec<actix_web::http::header::HeaderValue>,
 }
@@ -243,7 +244,7 @@ impl RequestHead {
     pub fn of(req: &HttpRequest) -> RequestHead {
         RequestHead {
             site: req.app_data::<Site>().cloned(),
-            path: req.path().to_string(),
+            uri: req.uri().clone(),
             cookies: req.headers().get_all(actix_web::http::header::COOKIE).cloned().collect(),
         }
     }
@@ -264,7 +265,7 @@ impl RequestHead {
                         site.other_keys(),
                     )
                 };
-                error_page_for(site, &self.path, inspector, status, message)
+                error_page_for(site, self.uri.path(), inspector, status, message)
             }
             None => HttpResponse::build(status).body(message.to_string()),
         };
