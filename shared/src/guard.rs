@@ -53,9 +53,7 @@ pub(crate) async fn check(
 type Refusal = (StatusCode, String);
 
 async fn refuse_request(req: &mut ServiceRequest) -> Option<Refusal> {
-    if let Some(size) = largest_cookie(req.request())
-        && size > MAX_COOKIE_BYTES
-    {
+    if let Some(size) = oversized_cookie(req.request()) {
         return Some((
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             format!(
@@ -120,13 +118,17 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, Refusal> {
     })
 }
 
-/// The longest `name=value` among the request's cookies, in bytes.
-fn largest_cookie(req: &HttpRequest) -> Option<usize> {
+/// The longest `name=value` among the request's cookies, in bytes, if it is over
+/// [`MAX_COOKIE_BYTES`]. A header no longer than that cannot hold such a cookie: it is not
+/// split and measured piece by piece (every request has one).
+fn oversized_cookie(req: &HttpRequest) -> Option<usize> {
     req.headers()
         .get_all(COOKIE)
+        .filter(|value| value.len() > MAX_COOKIE_BYTES)
         .flat_map(|value| value.as_bytes().split(|&b| b == b';'))
         .map(|piece| piece.trim_ascii().len())
         .max()
+        .filter(|&size| size > MAX_COOKIE_BYTES)
 }
 
 /// Whether every name and value of an `application/x-www-form-urlencoded` text is UTF-8 once

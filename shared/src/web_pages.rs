@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use tera::{Context, Tera, Value};
@@ -128,6 +129,10 @@ struct NavItem {
     current: bool,
 }
 
+/// The `Content-Type` of a page. Made once: from a `&str`, every response copied the text into
+/// a new allocation of its own.
+const HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+
 /// Renders `template` with `context` and a 200 status.
 pub fn render(req: &HttpRequest, template: &str, context: Context) -> HttpResponse {
     render_status(req, StatusCode::OK, template, context)
@@ -144,23 +149,24 @@ pub fn render_status(
     let Some(site) = req.app_data::<Site>() else {
         return HttpResponse::InternalServerError().body("shared::Site is missing from the app");
     };
-    let cookies = inspector::cookie_headers(req);
-    render_for(site, req.path(), cookies, status, template, context)
+    render_for(site, req.path(), inspect(site, req), status, template, context)
+}
+
+/// What the cookie inspector shows for `req`.
+fn inspect(site: &Site, req: &HttpRequest) -> inspector::Report {
+    inspector::inspect(req, site.lesson().cookies, site.config().key(), site.other_keys())
 }
 
 fn render_for(
     site: &Site,
     path: &str,
-    cookies: Vec<String>,
+    inspector: inspector::Report,
     status: StatusCode,
     template: &str,
     mut context: Context,
 ) -> HttpResponse {
-    let lesson = site.lesson();
     context.insert_value("lesson", site.layout().lesson.clone());
     context.insert_value("nav", site.layout().nav(path));
-    let key = site.config().key();
-    let inspector = inspector::inspect_headers(cookies, lesson.cookies, key, site.other_keys());
     context.insert("inspector", &inspector);
     if !context.contains_key("flashes") {
         context.insert("flashes", &Vec::<Flash>::new());
@@ -169,7 +175,7 @@ fn render_for(
     // over the whole page (the values and templates it is made of are `str` already).
     let mut html = Vec::with_capacity(8 * 1024);
     match site.tera().render_to(template, &context, &mut html) {
-        Ok(()) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
+        Ok(()) => HttpResponse::build(status).content_type(HTML).body(html),
         Err(error) => {
             // A bug in the lesson, not in the request: say so plainly, in the log and the page.
             eprintln!("error: rendering {template}: {error}");
@@ -190,19 +196,18 @@ pub fn redirect(location: &str) -> HttpResponse {
 /// (lesson 11's JSON API) the same as JSON, `{"error": "..."}`: a program reads the answer.
 pub fn error_page(req: &HttpRequest, status: StatusCode, message: &str) -> HttpResponse {
     match req.app_data::<Site>() {
-        Some(site) => {
-            error_page_for(site, req.path(), inspector::cookie_headers(req), status, message)
-        }
+        Some(site) => error_page_for(site, req.path(), || inspect(site, req), status, message),
         None => HttpResponse::build(status)
             .content_type("text/plain; charset=utf-8")
             .body(message.to_string()),
     }
 }
 
+/// `inspector`: what the cookie inspector shows, asked for only if the answer is a page.
 fn error_page_for(
     site: &Site,
     path: &str,
-    cookies: Vec<String>,
+    inspector: impl FnOnce() -> inspector::Report,
     status: StatusCode,
     message: &str,
 ) -> HttpResponse {
@@ -213,7 +218,7 @@ fn error_page_for(
     context.insert("status", &status.as_u16());
     context.insert("reason", status.canonical_reason().unwrap_or("Error"));
     context.insert("message", message);
-    render_for(site, path, cookies, status, "error.html", context)
+    render_for(site, path, inspector(), status, "error.html", context)
 }
 
 /// What an error page needs from a request, taken before a middleware hands the request on:
@@ -229,7 +234,8 @@ fn error_page_for(
 /// ```
 pub struct RequestHead {
     site: Option<Site>,
-    path: String,
+    /// The address, for its path: a copy of the request's shares its bytes (no allocation).
+    uri: actix_web::http::Uri,
     /// Cheap to keep: a header value is shared bytes, turned into text only for a page.
     cookies: Vec<actix_web::http::header::HeaderValue>,
 }
@@ -238,17 +244,29 @@ impl RequestHead {
     pub fn of(req: &HttpRequest) -> RequestHead {
         RequestHead {
             site: req.app_data::<Site>().cloned(),
-            path: req.path().to_string(),
+            uri: req.uri().clone(),
             cookies: req.headers().get_all(actix_web::http::header::COOKIE).cloned().collect(),
         }
     }
 
     /// The error page [`error_page`] would give, as an error a middleware returns.
     pub fn error(self, status: StatusCode, message: &str) -> actix_web::Error {
-        let cookies =
-            self.cookies.iter().map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
         let page = match &self.site {
-            Some(site) => error_page_for(site, &self.path, cookies.collect(), status, message),
+            Some(site) => {
+                let inspector = || {
+                    let headers = self.cookies.iter();
+                    let headers = headers.map(|value| inspector::header_text(value.as_bytes()));
+                    let (kinds, key) = (site.lesson().cookies, site.config().key());
+                    inspector::inspect_headers(
+                        headers.collect(),
+                        None,
+                        kinds,
+                        key,
+                        site.other_keys(),
+                    )
+                };
+                error_page_for(site, self.uri.path(), inspector, status, message)
+            }
             None => HttpResponse::build(status).body(message.to_string()),
         };
         actix_web::error::InternalError::from_response(message.to_string(), page).into()
