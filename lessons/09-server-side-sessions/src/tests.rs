@@ -954,8 +954,8 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
 #[actix_web::test]
 async fn a_redis_url_nobody_answers_stops_the_server_with_a_message_naming_it() {
     // Port 1 on this machine: nothing listens there.
-    // (`open` waits 5 s before it gives up; the test, a tenth of that.)
-    let wait = std::time::Duration::from_millis(500);
+    // (`open` waits 5 s before it gives up; the test, a fiftieth of that: nothing will answer.)
+    let wait = std::time::Duration::from_millis(100);
     let Err(error) = store::open_redis("redis://127.0.0.1:1", wait).await else {
         panic!("a store without a Redis");
     };
