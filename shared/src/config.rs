@@ -385,20 +385,19 @@ fn check(var: &Var, value: &str) -> Result<(), ConfigError> {
     }
 }
 
-/// `300` (seconds), `30s`, `5m`, `12h`, `7d`. Zero and negative durations are refused.
+/// `300` (seconds, as Flask's `PERMANENT_SESSION_LIFETIME`), or humantime's notation: `30s`,
+/// `5m`, `12h`, `7d`, `1h 30m`. Zero is refused; so is anything over a hundred years.
 pub fn parse_duration(value: &str) -> Option<Duration> {
     let value = value.trim();
-    let split = value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len());
-    let (number, unit) = value.split_at(split);
-    let number: i64 = number.parse().ok().filter(|n| *n > 0)?;
-    let seconds = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 60 * 60,
-        "d" => 24 * 60 * 60,
-        _ => return None,
+    let std = match value.parse::<u64>() {
+        Ok(seconds) => std::time::Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(value).ok()?,
     };
-    number.checked_mul(seconds).map(Duration::seconds)
+    const CENTURY: u64 = 100 * 365 * 24 * 60 * 60;
+    if std.is_zero() || std.as_secs() > CENTURY {
+        return None;
+    }
+    Duration::try_from(std).ok()
 }
 
 fn bad_port(value: &str) -> ConfigError {
@@ -604,7 +603,9 @@ mod tests {
         assert_eq!(parse_duration("5m"), Some(Duration::minutes(5)));
         assert_eq!(parse_duration("7d"), Some(Duration::days(7)));
         assert_eq!(parse_duration("12h"), Some(Duration::hours(12)));
-        for bad in ["", "0", "-5m", "5 minutes", "m", "99999999999999999999"] {
+        assert_eq!(parse_duration("1h 30m"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("5 minutes"), Some(Duration::minutes(5)));
+        for bad in ["", "0", "0s", "-5m", "m", "5 parsecs", "99999999999999999999", "200years"] {
             assert_eq!(parse_duration(bad), None, "{bad:?}");
         }
     }

@@ -15,19 +15,28 @@
 //! by the browser without a word (the data "stored" in it silently lost), so the response
 //! becomes a 413 page that says so, and no cookie is changed.
 //!
-//! Production servers do the same checks in a reverse proxy or in their framework's
-//! configuration; here they live in `shared` so every lesson has them and no lesson shows them.
+//! It also gives the app what turns actix-web's own refusals into pages: a form, path or query
+//! the handler's extractor cannot read becomes a 400 page that says which part was wrong (not
+//! the parser's text), and a handler's [`PageError`] (returned with `?`) becomes the error page
+//! with the base layout and the cookie inspector.
+//!
+//! A lesson adds it with one line, `.wrap(from_fn(shared::guard::check))`, which lesson 01's page
+//! explains. Production servers do the same checks in a reverse proxy or in their framework's
+//! configuration; here they live in `shared` so every lesson has them and no lesson repeats them.
 
-use actix_web::HttpRequest;
+use std::rc::Rc;
+
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::{InternalError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use actix_web::middleware::Next;
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, ResponseError};
 use percent_encoding::percent_decode;
 
-use crate::web_pages::error_page;
+use crate::web_pages::{PageError, error_page};
 
 /// The most a browser stores for one cookie: its name and value together.
 pub const MAX_COOKIE_BYTES: usize = 4096;
@@ -37,17 +46,92 @@ pub const MAX_FORM_BYTES: usize = 16 * 1024;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
-pub(crate) async fn check(
+/// The guard, as a middleware: `.wrap(from_fn(shared::guard::check))` on the `App`.
+pub async fn check(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // What the extractors (`web::Form`, `web::Path`, `web::Query`) do with bad input: the
+    // handlers below this middleware find these settings as if the app had set them with
+    // `App::app_data` (a lesson's own `app_data` on a route or scope still wins).
+    req.add_data_container(EXTRACTORS.with(Rc::clone));
     if let Some(refusal) = refuse_request(&mut req).await {
         let (http_req, _) = req.into_parts();
         let res = error_page(&http_req, refusal.0, &refusal.1);
         return Ok(ServiceResponse::new(http_req, res));
     }
     let res = next.call(req).await?.map_into_boxed_body();
-    Ok(check_response(res))
+    Ok(check_response(page_for_page_error(res)))
+}
+
+thread_local! {
+    /// One set of extractor settings per worker thread (an `Rc`: shared by its requests).
+    static EXTRACTORS: Rc<Extensions> = Rc::new(extractor_settings());
+}
+
+fn extractor_settings() -> Extensions {
+    let mut settings = Extensions::new();
+    settings.insert(web::FormConfig::default().limit(MAX_FORM_BYTES).error_handler(bad_form));
+    settings.insert(web::PayloadConfig::new(MAX_FORM_BYTES));
+    settings.insert(web::PathConfig::default().error_handler(bad_path));
+    settings.insert(web::QueryConfig::default().error_handler(bad_query));
+    settings
+}
+
+/// A handler that returned `Err(PageError)` (with `?`, or an error type of the lesson's that
+/// answers with `PageError`'s response) gets the error page, with the base layout and the cookie
+/// inspector: the error alone cannot render it (`ResponseError` has no request), the guard can.
+fn page_for_page_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let Some(error) = res.response().extensions().get::<PageError>().cloned() else {
+        return res;
+    };
+    let (status, message) = (error.status(), error.message().to_string());
+    let (req, _) = res.into_parts();
+    let page = error_page(&req, status, &message);
+    ServiceResponse::new(req, page)
+}
+
+/// A form that cannot be read: what was wrong, in words, not the parser's.
+fn bad_form(error: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    let message = match &error {
+        UrlencodedError::Overflow { .. } | UrlencodedError::UnknownLength => {
+            "The form is too large for this page.".to_string()
+        }
+        UrlencodedError::ContentType => {
+            "This page takes a form (application/x-www-form-urlencoded), not this kind of body."
+                .to_string()
+        }
+        UrlencodedError::Parse(_) => {
+            "The form could not be read: a field is repeated, or has a value this page cannot \
+             take (a number where a number is expected, text that is valid UTF-8)."
+                .to_string()
+        }
+        other => format!("The form could not be read: {other}."),
+    };
+    clear_4xx(error, req, &message)
+}
+
+/// A part of the address that is not what the route expects (`/woofs/abc` for a number).
+fn bad_path(error: PathError, req: &HttpRequest) -> actix_web::Error {
+    let message = "This address is not valid here: a part of it is not what this page expects \
+                   (a number, say).";
+    clear_4xx(error, req, message)
+}
+
+/// A query string (after `?`) that the page cannot read.
+fn bad_query(error: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let message = "The part of the address after `?` is not valid for this page: a value is \
+                   repeated, or is not what the page expects.";
+    clear_4xx(error, req, message)
+}
+
+fn clear_4xx<E: ResponseError + 'static>(
+    error: E,
+    req: &HttpRequest,
+    message: &str,
+) -> actix_web::Error {
+    let page = error_page(req, error.status_code(), message);
+    InternalError::from_response(error, page).into()
 }
 
 type Refusal = (StatusCode, String);
@@ -104,7 +188,7 @@ fn has_body(req: &ServiceRequest) -> bool {
         || req.headers().get("content-length").is_some_and(|len| len.as_bytes() != b"0")
 }
 
-/// Reads the body, up to [`MAX_FORM_BYTES`] (the `PayloadConfig` limit `Site::app` sets): a
+/// Reads the body, up to [`MAX_FORM_BYTES`] (the `PayloadConfig` limit set above): a
 /// bigger one is refused without reading it all.
 async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, Refusal> {
     req.extract::<Bytes>().await.map_err(|error| {

@@ -1,7 +1,8 @@
 //! The helper crate every lesson uses: what a lesson needs and is not the lesson's subject.
 //!
 //! - [`config`]: `HOST`, `PORT`, `SECRET_KEY` and friends, checked at start-up.
-//! - [`Lesson`] and [`run`]: a lesson describes itself; `run` starts the server.
+//! - [`Lesson`] and [`start`]: a lesson describes itself; `start` checks the configuration and
+//!   loads the templates before `main` starts the server. [`protective_headers`], [`not_found`].
 //! - [`render`]: tera templates (autoescape on) inside one base layout with the cookie inspector.
 //! - [`inspector`]: the panel that shows the `Cookie` header as the server received it.
 //! - [`hashing`]: password hashes run a few at a time ([`Site::hash`]), never hundreds at once.
@@ -25,14 +26,14 @@ mod web_pages;
 pub use clock::Clock;
 pub use config::Config;
 pub use inspector::CookieKind;
-pub use server::{Site, run, run_with};
+pub use server::{Site, exit_with, not_found, protective_headers, start};
 /// The template context (tera's): `let mut context = Context::new(); context.insert("name", &value);`
 pub use tera::Context;
-pub use web_pages::{Flash, RequestHead, error_page, redirect, render, render_status};
+pub use web_pages::{Flash, PageError, RequestHead, error_page, redirect, render, render_status};
 
-use actix_web::web;
-
-/// Everything `shared` needs to know about a lesson. Each lesson has one, as a `static`.
+/// What `shared` needs to know about a lesson to draw its pages and check its configuration:
+/// its number, title and navigation bar, its templates, its cookies. Each lesson has one, as a
+/// `static`; its routes and middleware are the lesson's own `app` function.
 pub struct Lesson {
     /// 1 for `lessons/01-raw-cookies`.
     pub number: u8,
@@ -45,8 +46,6 @@ pub struct Lesson {
     pub templates: &'static [(&'static str, &'static str)],
     /// The cookies this lesson sets, and how the inspector should read them.
     pub cookies: &'static [(&'static str, CookieKind)],
-    /// Registers the lesson's routes. Called once per worker thread.
-    pub app: fn(&mut web::ServiceConfig, &Site),
 }
 
 impl Lesson {

@@ -3,11 +3,11 @@
 //! ```ignore
 //! #[actix_web::test]
 //! async fn logging_in_sets_the_cookie() {
-//!     let mut browser = TestClient::new(&LESSON).await;
-//!     let res = browser.post("/login", &[("nm", "alice")]).await;
-//!     res.assert_redirect("/user");
-//!     res.set_cookie("user").assert_http_only().assert_path("/");
-//!     assert!(browser.get("/user").await.body().contains("alice"));
+//!     let mut browser = TestClient::new(&LESSON, app).await;
+//!     let res = browser.post("/login", &[("username", "alice")]).await;
+//!     res.assert_redirect("/");
+//!     res.set_cookie("username").assert_http_only().assert_path("/");
+//!     assert!(browser.get("/").await.body().contains("alice"));
 //! }
 //! ```
 
@@ -16,7 +16,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use actix_web::dev::{Service, ServiceResponse};
+use actix_web::App;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::test::{self, TestRequest};
@@ -27,6 +29,30 @@ use cookie::{Cookie, SameSite};
 use crate::{Clock, Config, Lesson, Site};
 
 pub mod bad_input;
+
+/// What a lesson's `app` function returns an `App` of: the signature every lesson's `app` spells
+/// out, under one name for the test kit.
+pub trait AppFactory<B>:
+    ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<B>,
+        Error = Error,
+        InitError = (),
+    > + 'static
+{
+}
+
+impl<B, T> AppFactory<B> for T where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = Error,
+            InitError = (),
+        > + 'static
+{
+}
 
 /// Sends a request to the app: what was sent ("GET /admin", for messages) and the answer.
 type Call = Box<dyn Fn(TestRequest) -> (String, CallFuture)>;
@@ -48,29 +74,56 @@ struct Stored {
 }
 
 impl TestClient {
-    /// The lesson's app with [`Config::for_tests`]: a fresh random key, default settings.
-    pub async fn new(lesson: &'static Lesson) -> TestClient {
-        Self::with_config(lesson, Config::for_tests(lesson.number)).await
+    /// The lesson's app, as its `app` function builds it, with [`Config::for_tests`]: a fresh
+    /// random key, default settings. `TestClient::new(&LESSON, app)`.
+    pub async fn new<T, B>(lesson: &'static Lesson, app: impl FnOnce(Site) -> App<T>) -> TestClient
+    where
+        T: AppFactory<B>,
+        B: MessageBody + 'static,
+    {
+        Self::with_config(lesson, Config::for_tests(lesson.number), app).await
     }
 
-    /// The lesson's app with `config`, e.g. `Config::for_tests(4).with("SESSION_COOKIE_SECURE", "1")`.
-    pub async fn with_config(lesson: &'static Lesson, config: Config) -> TestClient {
+    /// The same with `config`, e.g. `Config::for_tests(4).with("SESSION_COOKIE_SECURE", "1")`.
+    pub async fn with_config<T, B>(
+        lesson: &'static Lesson,
+        config: Config,
+        app: impl FnOnce(Site) -> App<T>,
+    ) -> TestClient
+    where
+        T: AppFactory<B>,
+        B: MessageBody + 'static,
+    {
         let site = Site::new(lesson, config).unwrap_or_else(|error| panic!("{error}"));
-        Self::for_site(site).await
+        Self::for_site(site, app).await
     }
 
-    /// The lesson's app with `config` and a clock the test moves: `clock.advance(...)`.
-    pub async fn with_clock(lesson: &'static Lesson, config: Config, clock: Clock) -> TestClient {
+    /// The same with `config` and a clock the test moves: `clock.advance(...)`.
+    pub async fn with_clock<T, B>(
+        lesson: &'static Lesson,
+        config: Config,
+        clock: Clock,
+        app: impl FnOnce(Site) -> App<T>,
+    ) -> TestClient
+    where
+        T: AppFactory<B>,
+        B: MessageBody + 'static,
+    {
         let site =
             Site::with_clock(lesson, config, clock).unwrap_or_else(|error| panic!("{error}"));
-        Self::for_site(site).await
+        Self::for_site(site, app).await
     }
 
-    /// A client for an app built from `site`. Two clients for one `site` share its key, like two
-    /// browsers on one server.
-    pub async fn for_site(site: Site) -> TestClient {
-        let app = site.clone().app();
-        let app = Rc::new(test::init_service(app).await);
+    /// A client for the app `app` builds from `site`, as `main` does:
+    /// `TestClient::for_site(site, app)`, or with what `main` opens before serving,
+    /// `TestClient::for_site(site, |site| app(site, db.clone()))`. Two clients for one `site`
+    /// share its key, like two browsers on one server.
+    pub async fn for_site<T, B>(site: Site, app: impl FnOnce(Site) -> App<T>) -> TestClient
+    where
+        T: AppFactory<B>,
+        B: MessageBody + 'static,
+    {
+        let app = Rc::new(test::init_service(app(site.clone())).await);
         let call: Call = Box::new(move |req: TestRequest| {
             let app = Rc::clone(&app);
             let req = req.to_request();

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderValue;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
@@ -146,7 +146,7 @@ pub fn render_status(
     template: &str,
     context: Context,
 ) -> HttpResponse {
-    let Some(site) = req.app_data::<Site>() else {
+    let Some(site) = req.app_data::<web::Data<Site>>() else {
         return HttpResponse::InternalServerError().body("shared::Site is missing from the app");
     };
     render_for(site, req.path(), inspect(site, req), status, template, context)
@@ -195,7 +195,7 @@ pub fn redirect(location: &str) -> HttpResponse {
 /// A clear error page with `status` and a sentence that says what was wrong. Under `/api/`
 /// (lesson 11's JSON API) the same as JSON, `{"error": "..."}`: a program reads the answer.
 pub fn error_page(req: &HttpRequest, status: StatusCode, message: &str) -> HttpResponse {
-    match req.app_data::<Site>() {
+    match req.app_data::<web::Data<Site>>() {
         Some(site) => error_page_for(site, req.path(), || inspect(site, req), status, message),
         None => HttpResponse::build(status)
             .content_type("text/plain; charset=utf-8")
@@ -221,6 +221,80 @@ fn error_page_for(
     render_for(site, path, inspector(), status, "error.html", context)
 }
 
+/// An error a handler returns with `?`: a status and a sentence for the visitor. The guard
+/// ([`crate::guard::check`]) turns it into the same page [`error_page`] makes.
+///
+/// ```ignore
+/// async fn woof(path: web::Path<i64>, db: web::Data<Db>) -> Result<HttpResponse, PageError> {
+///     let woof = woofs::find(&db, *path).await?.ok_or(PageError::not_found("No such woof."))?;
+///     ...
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageError {
+    status: StatusCode,
+    message: String,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> PageError {
+        PageError { status, message: message.into() }
+    }
+
+    /// 400: the request is wrong (a form field out of range, say).
+    pub fn bad_request(message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 403: this user may not do this.
+    pub fn forbidden(message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 404: there is no such thing.
+    pub fn not_found(message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 500: the server's fault; `what` goes to the log, the visitor gets a sentence.
+    pub fn internal(what: impl std::fmt::Display) -> PageError {
+        eprintln!("error: {what}");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on the server.")
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.message)
+    }
+}
+
+/// The sentence as text, with the status, and the error itself kept in the response's
+/// extensions: the guard finds it there and makes the page. A lesson's own error type (one that
+/// also converts database errors, say) answers with `PageError`'s response and gets the page too.
+/// Without the guard (an app built by hand) the text is what is sent.
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status)
+            .content_type("text/plain; charset=utf-8")
+            .body(self.message.clone());
+        res.extensions_mut().insert(self.clone());
+        res
+    }
+}
+
 /// What an error page needs from a request, taken before a middleware hands the request on:
 /// when what is inside fails (a session store that does not answer), the request is gone
 /// with the error, and the middleware still answers with a page.
@@ -243,7 +317,7 @@ pub struct RequestHead {
 impl RequestHead {
     pub fn of(req: &HttpRequest) -> RequestHead {
         RequestHead {
-            site: req.app_data::<Site>().cloned(),
+            site: req.app_data::<web::Data<Site>>().map(|site| Site::clone(site)),
             uri: req.uri().clone(),
             cookies: req.headers().get_all(actix_web::http::header::COOKIE).cloned().collect(),
         }
@@ -309,7 +383,6 @@ mod tests {
             nav: &[("/", "Home"), ("/login", "Log in"), ("/faq", "Q&A")],
             templates: &[],
             cookies: &[],
-            app: |_, _| {},
         };
         let layout = Layout::of(&LESSON).unwrap();
         let mut tera = Tera::new();

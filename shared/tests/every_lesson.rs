@@ -5,7 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-/// The line, or its start when the lesson names a setup (`, setup = ...);`).
+/// The line's start: `, crate::app);` follows, or `, client = ...);` when the lesson's tests
+/// make their browsers themselves (a database, a session store opened as `main` does).
 const LINE: &str = "shared::bad_input_tests!(crate::LESSON";
 
 #[test]
@@ -23,12 +24,16 @@ fn every_lesson_runs_the_bad_input_suite() {
         let text = fs::read_to_string(&tests).unwrap_or_default();
         let found = text.lines().map(str::trim).any(|line| {
             line.strip_prefix(LINE)
-                .is_some_and(|rest| rest == ");" || rest.starts_with(", setup = "))
+                .is_some_and(|rest| rest == ", crate::app);" || rest.starts_with(", client = "))
         });
         if !found {
             missing.push(tests.display().to_string());
         }
     }
     assert!(seen >= 10, "found only {seen} lessons in {}", lessons.display());
-    assert!(missing.is_empty(), "add `{LINE});` at the end of:\n  {}", missing.join("\n  "));
+    assert!(
+        missing.is_empty(),
+        "add `{LINE}, crate::app);` at the end of:\n  {}",
+        missing.join("\n  ")
+    );
 }

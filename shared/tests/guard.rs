@@ -1,11 +1,14 @@
 //! The input guard in front of every lesson (`shared::guard`), on a two-route app of its own.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderValue, SET_COOKIE};
+use actix_web::middleware::from_fn;
 use actix_web::test::TestRequest;
-use actix_web::{HttpResponse, web};
+use actix_web::{App, HttpResponse, web};
 use serde::Deserialize;
 use shared::testkit::TestClient;
-use shared::{Lesson, Site};
+use shared::{Lesson, PageError, Site};
 
 static APP: Lesson = Lesson {
     number: 99,
@@ -14,7 +17,6 @@ static APP: Lesson = Lesson {
     nav: &[("/", "Home")],
     templates: &[],
     cookies: &[],
-    app,
 };
 
 #[derive(Deserialize)]
@@ -22,8 +24,28 @@ struct Echo {
     text: Option<String>,
 }
 
-fn app(cfg: &mut web::ServiceConfig, _site: &Site) {
-    cfg.route("/", web::get().to(|| async { HttpResponse::Ok().body("home") }))
+fn app(
+    site: Site,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(site))
+        .route("/", web::get().to(|| async { HttpResponse::Ok().body("home") }))
+        .route(
+            "/refuse/{status}",
+            web::get().to(|status: web::Path<u16>| async move {
+                let status = actix_web::http::StatusCode::from_u16(status.into_inner())
+                    .map_err(|_| PageError::bad_request("not a status"))?;
+                Err::<HttpResponse, _>(PageError::new(status, "Refused <on purpose>."))
+            }),
+        )
         .route(
             "/echo",
             web::post().to(|form: web::Form<Echo>| async move {
@@ -40,7 +62,9 @@ fn app(cfg: &mut web::ServiceConfig, _site: &Site) {
                 res.headers_mut().append(SET_COOKIE, header);
                 res
             }),
-        );
+        )
+        .wrap(from_fn(shared::guard::check))
+        .default_service(web::to(shared::not_found))
 }
 
 fn form(body: &'static str) -> TestRequest {
@@ -52,7 +76,7 @@ fn form(body: &'static str) -> TestRequest {
 
 #[actix_web::test]
 async fn a_form_in_utf8_reaches_the_handler_intact() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     let res = browser.send(form("text=caf%C3%A9+au+lait")).await;
     res.assert_status(200);
     assert_eq!(res.body(), "café au lait");
@@ -60,21 +84,21 @@ async fn a_form_in_utf8_reaches_the_handler_intact() {
 
 #[actix_web::test]
 async fn a_form_field_that_is_not_utf8_gets_a_400_page_instead_of_replacement_characters() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     let res = browser.send(form("text=caf%E9")).await;
     res.assert_status(400).assert_contains("not valid UTF-8");
 }
 
 #[actix_web::test]
 async fn a_query_parameter_that_is_not_utf8_gets_a_400_page() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     browser.get("/?q=%FF").await.assert_status(400).assert_contains("not valid UTF-8");
     browser.get("/?q=%C3%A9").await.assert_status(200);
 }
 
 #[actix_web::test]
 async fn a_json_body_gets_a_415_page() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     let req = TestRequest::post()
         .uri("/echo")
         .insert_header(("content-type", "application/json"))
@@ -84,7 +108,7 @@ async fn a_json_body_gets_a_415_page() {
 
 #[actix_web::test]
 async fn a_bare_post_without_a_body_is_left_to_the_handler() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     // actix-web's `Form` refuses a request without a form Content-Type, with a clear page.
     let res = browser.send(TestRequest::post().uri("/echo")).await;
     assert!(res.status().is_client_error(), "{}", res.status());
@@ -92,14 +116,14 @@ async fn a_bare_post_without_a_body_is_left_to_the_handler() {
 
 #[actix_web::test]
 async fn a_body_over_16_kb_gets_a_413_page() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     let body: &'static str = Box::leak(format!("text={}", "x".repeat(17 * 1024)).into_boxed_str());
     browser.send(form(body)).await.assert_status(413).assert_contains("16 KB");
 }
 
 #[actix_web::test]
 async fn a_cookie_over_4096_bytes_gets_a_431_page() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     browser.set_cookie("big", &"x".repeat(4097));
     browser.get("/").await.assert_status(431).assert_contains("4096");
     browser.set_cookie("big", &"x".repeat(4000));
@@ -108,11 +132,33 @@ async fn a_cookie_over_4096_bytes_gets_a_431_page() {
 
 #[actix_web::test]
 async fn a_cookie_the_browser_would_drop_is_never_sent_the_page_says_so() {
-    let mut browser = TestClient::new(&APP).await;
+    let mut browser = TestClient::new(&APP, app).await;
     browser.get("/cookie/4000").await.assert_status(200);
     assert!(browser.cookie("big").is_some());
     let res = browser.get("/cookie/5000").await;
     res.assert_status(413).assert_contains("browsers drop");
     assert!(!res.has_set_cookie("big"));
     assert_eq!(browser.cookie("big").map(str::len), Some(4000), "the old cookie is kept");
+}
+
+#[actix_web::test]
+async fn a_page_error_a_handler_returns_with_the_question_mark_becomes_the_error_page() {
+    let mut browser = TestClient::new(&APP, app).await;
+    let res = browser.get("/refuse/403").await;
+    res.assert_status(403);
+    assert!(res.body().contains("<html"), "a whole page, with the layout: {}", res.body());
+    assert!(res.body().contains("Refused &lt;on purpose&gt;."), "escaped: {}", res.body());
+    assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
+
+    let res = browser.get("/refuse/42").await;
+    res.assert_status(400);
+    assert!(res.body().contains("not a status"));
+}
+
+#[actix_web::test]
+async fn an_address_no_route_matches_gets_the_404_page() {
+    let mut browser = TestClient::new(&APP, app).await;
+    let res = browser.get("/nowhere").await;
+    res.assert_status(404);
+    assert!(res.body().contains("There is no page at this address in this lesson."));
 }

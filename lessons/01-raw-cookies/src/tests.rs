@@ -5,18 +5,18 @@ use actix_web::http::header::COOKIE;
 use actix_web::test::TestRequest;
 use shared::testkit::TestClient;
 
-use crate::LESSON;
+use crate::{LESSON, app};
 
 #[actix_web::test]
 async fn a_visitor_without_the_cookie_is_greeted_as_guest() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/").await.assert_status(200).assert_contains("Hello, Guest!");
 }
 
 // ANCHOR: round_trip
 #[actix_web::test]
 async fn a_cookie_set_by_the_server_comes_back_on_the_next_request() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let res = browser.get("/set_cookie/alice").await;
     res.assert_status(200).assert_contains("Cookie set for alice");
     assert_eq!(res.set_cookie("username").value(), "alice");
@@ -30,7 +30,7 @@ async fn a_cookie_set_by_the_server_comes_back_on_the_next_request() {
 // ANCHOR: attributes
 #[actix_web::test]
 async fn the_cookie_is_for_the_whole_site_http_only_and_same_site_lax() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let res = browser.get("/set_cookie/alice").await;
     res.set_cookie("username")
         .assert_path("/")
@@ -43,7 +43,7 @@ async fn the_cookie_is_for_the_whole_site_http_only_and_same_site_lax() {
 
 #[actix_web::test]
 async fn delete_cookie_sends_a_removal_cookie_and_the_greeting_goes_back_to_guest() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/set_cookie/alice").await;
     let res = browser.get("/delete_cookie").await;
     res.assert_contains("Cookie has been deleted");
@@ -55,7 +55,7 @@ async fn delete_cookie_sends_a_removal_cookie_and_the_greeting_goes_back_to_gues
 // ANCHOR: forgery
 #[actix_web::test]
 async fn a_client_can_forge_any_value_and_the_server_believes_it() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     // No visit to /set_cookie at all: the client simply sends what it likes.
     browser.set_cookie("username", "admin");
     browser.get("/").await.assert_contains("Hello, admin!");
@@ -65,7 +65,7 @@ async fn a_client_can_forge_any_value_and_the_server_believes_it() {
 // ANCHOR: escaping
 #[actix_web::test]
 async fn a_script_in_the_username_comes_back_escaped() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/set_cookie/%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
     let res = browser.get("/").await;
     res.assert_contains("Hello, &lt;script&gt;alert(1)&lt;/script&gt;!");
@@ -80,7 +80,7 @@ async fn a_script_in_the_username_comes_back_escaped() {
 // ANCHOR: encoding
 #[actix_web::test]
 async fn spaces_semicolons_and_non_ascii_survive_the_round_trip() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let res = browser.get("/set_cookie/J%C3%BCrgen%20de%3B%20la").await;
     assert_eq!(res.set_cookie("username").value(), "J%C3%BCrgen%20de%3B%20la");
     browser.get("/").await.assert_contains("Hello, Jürgen de; la!");
@@ -89,7 +89,7 @@ async fn spaces_semicolons_and_non_ascii_survive_the_round_trip() {
 
 #[actix_web::test]
 async fn a_username_too_long_for_a_cookie_is_refused_with_400() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let res = browser.get(&format!("/set_cookie/{}", "a".repeat(65))).await;
     res.assert_status(400).assert_contains("at most 64 characters");
     assert!(!res.has_set_cookie("username"));
@@ -97,7 +97,7 @@ async fn a_username_too_long_for_a_cookie_is_refused_with_400() {
 
 #[actix_web::test]
 async fn the_inspector_shows_the_cookie_header_exactly_as_received() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let req = TestRequest::get().uri("/").insert_header((COOKIE, "username=bob;theme=dark"));
     let res = browser.send_raw(req).await;
     assert!(res.body().contains(r#"<pre id="cookie-header">username=bob;theme=dark</pre>"#));
@@ -107,7 +107,7 @@ async fn the_inspector_shows_the_cookie_header_exactly_as_received() {
 
 #[actix_web::test]
 async fn a_malformed_or_non_utf8_cookie_header_is_treated_as_no_cookie() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     for header in [&b"username"[..], b";;=;", b"username=\xff\xfe"] {
         let req = TestRequest::get().uri("/").insert_header((
             COOKIE,
@@ -119,9 +119,9 @@ async fn a_malformed_or_non_utf8_cookie_header_is_treated_as_no_cookie() {
 
 #[actix_web::test]
 async fn an_unknown_page_is_a_clear_404() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/nope").await.assert_status(404).assert_contains("There is no page");
 }
 
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
-shared::bad_input_tests!(crate::LESSON);
+shared::bad_input_tests!(crate::LESSON, crate::app);

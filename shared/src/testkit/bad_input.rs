@@ -1,11 +1,11 @@
 //! The bad-input suite: what every lesson must survive, run against any lesson in-process.
 //!
-//! A lesson's `tests.rs` ends with one line, `shared::bad_input_tests!(crate::LESSON);`, which
-//! expands to one test per kind of bad input below. A lesson whose `main` attaches something to
-//! its site before serving (a database, a session store: lessons 08 and later) names a function
-//! that does the same for a test, `shared::bad_input_tests!(crate::LESSON, setup =
-//! crate::tests::with_database);`, an `async fn(Site) -> Site`. The suite needs nothing else from the
-//! lesson: it reads the pages from `Lesson::nav`, finds the POST forms (and their field names)
+//! A lesson's `tests.rs` ends with one line, `shared::bad_input_tests!(crate::LESSON, crate::app);`,
+//! which expands to one test per kind of bad input below, each against the app the lesson's
+//! `app` function builds. A lesson whose `main` opens something before serving (a database, a
+//! session store: lessons 08 and later) names a function that does the same for a test and
+//! returns a browser, `shared::bad_input_tests!(crate::LESSON, client = crate::tests::client);`,
+//! an `async fn(Site) -> TestClient`. The suite needs nothing else from the lesson: it reads the pages from `Lesson::nav`, finds the POST forms (and their field names)
 //! in those pages' HTML, and the cookies and how they are protected in `Lesson::cookies`.
 //!
 //! What passes:
@@ -106,21 +106,19 @@ macro_rules! bad_input_tests {
             }
         }
     };
-    ($lesson:path) => {
-        $crate::bad_input_tests!(@tests $lesson, $crate::testkit::bad_input::no_setup);
+    ($lesson:path, client = $client:path) => {
+        $crate::bad_input_tests!(@tests $lesson, |site| ::std::boxed::Box::pin($client(site)));
     };
-    ($lesson:path, setup = $setup:path) => {
-        $crate::bad_input_tests!(@tests $lesson, |site| ::std::boxed::Box::pin($setup(site)));
+    ($lesson:path, $app:path) => {
+        $crate::bad_input_tests!(@tests $lesson, |site| {
+            ::std::boxed::Box::pin($crate::testkit::TestClient::for_site(site, $app))
+        });
     };
 }
 
-/// Prepares a test's site as the lesson's `main` does before serving; see [`bad_input_tests!`].
-pub type Setup = fn(Site) -> Pin<Box<dyn Future<Output = Site>>>;
-
-/// The [`Setup`] of a lesson that attaches nothing.
-pub fn no_setup(site: Site) -> Pin<Box<dyn Future<Output = Site>>> {
-    Box::pin(std::future::ready(site))
-}
+/// Makes a browser for a test's site, on the app the lesson's `main` serves (with what `main`
+/// opens before serving); see [`bad_input_tests!`].
+pub type Setup = fn(Site) -> Pin<Box<dyn Future<Output = TestClient>>>;
 
 /// A POST form found in one of the lesson's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +214,7 @@ impl Run {
         let config = Config::for_tests(self.lesson.number).with("SECRET_KEY", &secret);
         let site = Site::with_clock(self.lesson, config, self.clock.clone())
             .unwrap_or_else(|error| panic!("{error}"));
-        TestClient::for_site((self.setup)(site).await).await
+        (self.setup)(site).await
     }
 
     async fn pages(&self) -> Vec<String> {
