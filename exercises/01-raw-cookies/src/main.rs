@@ -8,10 +8,13 @@
 //! lesson first, or set PORT). `cargo run -p exercise-01-raw-cookies --features solution` runs
 //! the reference solution instead of yours.
 
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderValue, SET_COOKIE};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use shared::{Context, CookieKind, Lesson, Site, error_page, render};
 
 pub static LESSON: Lesson = Lesson {
@@ -26,21 +29,56 @@ pub static LESSON: Lesson = Lesson {
     ],
     templates: shared::templates!["index.html", "message.html", "visits.html"],
     cookies: &[("username", CookieKind::Plain), ("visits", CookieKind::Plain)],
-    app,
 };
 
 /// Longer names would make a cookie that browsers silently refuse to store (about 4 KB).
 const MAX_USERNAME: usize = 64;
 
-// ANCHOR: routes
-fn app(cfg: &mut web::ServiceConfig, _site: &Site) {
-    cfg.route("/", web::get().to(index))
+// ANCHOR: main
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8001)`.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    // One app per worker thread: the closure runs once for each. What it captures (`site`) is
+    // made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone())).bind(address)?.run().await
+}
+// ANCHOR_END: main
+
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+fn app(
+    site: Site,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        .app_data(web::Data::new(site))
+        // Flask: `@app.route("/")`, `@app.route("/set_cookie/<username>")`, ...
+        .route("/", web::get().to(index))
         .route("/set_cookie/{username}", web::get().to(set_cookie))
         .route("/delete_cookie", web::get().to(delete_cookie))
         // The exercise: src/exercise.rs.
-        .route("/visits", web::get().to(exercise::visits));
+        .route("/visits", web::get().to(exercise::visits))
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
 }
-// ANCHOR_END: routes
+// ANCHOR_END: app
 
 // ANCHOR: index
 /// Flask: `request.cookies.get("username")`. actix-web parses the `Cookie` header for us.
@@ -103,10 +141,6 @@ mod exercise;
 #[cfg(feature = "solution")]
 #[path = "../solution/exercise.rs"]
 mod exercise;
-
-fn main() -> std::io::Result<()> {
-    shared::run(&LESSON)
-}
 
 #[cfg(test)]
 mod tests;
