@@ -113,7 +113,7 @@ fn password_09(i: usize) -> String {
 
 /// Lesson 06's sign-in form and one of its demo users (users.rs), for `load burst`.
 const SIGN_IN_06: (&str, [(&str, &str); 2]) =
-    ("/sign-in", [("username", "aaa"), ("password", "open-sesame")]);
+    ("/login", [("username", "aaa"), ("password", "open-sesame")]);
 
 fn recipe(lesson: &str) -> Result<&'static Recipe, String> {
     let number = format!("{:02}", lesson.parse::<u8>().map_err(|_| format!("lesson {lesson}?"))?);
