@@ -293,6 +293,17 @@ impl TestResponse {
         &body[start..end.max(start)]
     }
 
+    /// The `value` of the first hidden field named `name` in the page's POST forms (a CSRF
+    /// token, say), as a browser would send it: entities decoded. Read with an HTML parser.
+    pub fn field_value(&self, name: &str) -> Option<String> {
+        let forms = bad_input::parse_forms(self.sent(), &self.body);
+        forms
+            .into_iter()
+            .flat_map(|form| form.hidden)
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value)
+    }
+
     /// The request this answers, as "GET /admin".
     pub fn sent(&self) -> &str {
         &self.sent

@@ -431,21 +431,14 @@ fn unclear_page(res: &TestResponse) -> Option<String> {
     }
 }
 
+/// The text of an HTML page or fragment, without its tags (entities left as they are).
 fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    let Ok(dom) = tl::parse(html, tl::ParserOptions::default()) else {
+        return html.to_string();
+    };
+    let parser = dom.parser();
+    let texts = dom.children().iter().filter_map(|node| node.get(parser));
+    texts.map(|node| node.inner_text(parser).into_owned()).collect::<Vec<_>>().join(" ")
 }
 
 fn excerpt(text: &str) -> String {
@@ -459,53 +452,37 @@ fn excerpt(text: &str) -> String {
 /// The POST forms of the HTML of `page`: their `action`, the `name` of their fields and the
 /// values of the hidden ones.
 pub fn parse_forms(page: &str, html: &str) -> Vec<Form> {
+    let Ok(dom) = tl::parse(html, tl::ParserOptions::default()) else { return Vec::new() };
+    let parser = dom.parser();
     let mut forms = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<form") {
-        rest = &rest[start..];
-        let tag_end = rest.find('>').unwrap_or(rest.len());
-        let tag = &rest[..tag_end];
-        let end = rest.find("</form>").unwrap_or(rest.len());
-        let body = &rest[tag_end..end];
-        let post = attribute(tag, "method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
-        if let (true, Some(action)) = (post, attribute(tag, "action")) {
-            let mut fields = Vec::new();
-            let mut hidden = Vec::new();
-            for element in ["<input", "<textarea", "<select"] {
-                let mut inner = body;
-                while let Some(at) = inner.find(element) {
-                    inner = &inner[at + element.len()..];
-                    let tag = &inner[..inner.find('>').unwrap_or(inner.len())];
-                    if let Some(name) = attribute(tag, "name")
-                        && !fields.contains(&name)
-                    {
-                        if attribute(tag, "type").as_deref() == Some("hidden") {
-                            let value = attribute(tag, "value").unwrap_or_default();
-                            hidden.push((name.clone(), html_unescape(&value)));
-                        }
-                        fields.push(name);
-                    }
-                }
+    let found = dom.query_selector("form").into_iter().flatten();
+    for form in found.filter_map(|handle| handle.get(parser)?.as_tag()) {
+        let post = attribute(form, "method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
+        let Some(action) = attribute(form, "action").filter(|_| post) else { continue };
+        let mut fields = Vec::new();
+        let mut hidden = Vec::new();
+        let elements = form.query_selector(parser, "input, textarea, select").into_iter().flatten();
+        for element in elements.filter_map(|handle| handle.get(parser)?.as_tag()) {
+            let Some(name) = attribute(element, "name") else { continue };
+            if fields.contains(&name) {
+                continue;
             }
-            let action = action.split('?').next().unwrap_or("").to_string();
-            forms.push(Form { page: page.to_string(), action, fields, hidden });
+            if attribute(element, "type").as_deref() == Some("hidden") {
+                let value = attribute(element, "value").unwrap_or_default();
+                hidden.push((name.clone(), html_unescape(&value)));
+            }
+            fields.push(name);
         }
-        rest = &rest[end.min(rest.len())..];
-        if rest.starts_with("</form>") {
-            rest = &rest["</form>".len()..];
-        } else {
-            break;
-        }
+        let action = action.split('?').next().unwrap_or("").to_string();
+        forms.push(Form { page: page.to_string(), action, fields, hidden });
     }
     forms
 }
 
-/// The value of `name="..."` in a tag.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let needle = format!(" {name}=\"");
-    let start = tag.find(&needle)? + needle.len();
-    let end = tag[start..].find('"')? + start;
-    Some(tag[start..end].to_string())
+/// The value of the attribute `name` of an element, as written in the page.
+fn attribute(tag: &tl::HTMLTag, name: &str) -> Option<String> {
+    let value = tag.attributes().get(name)??;
+    Some(value.as_utf8_str().into_owned())
 }
 
 /// An attribute value as the browser reads it: tera escapes `&<>"'` and `/`.
