@@ -30,7 +30,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::{InternalError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, ResponseError};
@@ -86,8 +86,14 @@ fn page_for_page_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
         return res;
     };
     let (status, message) = (error.status(), error.message().to_string());
-    let (req, _) = res.into_parts();
-    let page = error_page(&req, status, &message);
+    let (req, original) = res.into_parts();
+    let mut page = error_page(&req, status, &message);
+    // Headers the error's response carried (a `Retry-After`, a `WWW-Authenticate`) stay.
+    for (name, value) in original.headers() {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH && !page.headers().contains_key(name) {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
+    }
     ServiceResponse::new(req, page)
 }
 

@@ -42,8 +42,8 @@ fn app(
             "/refuse/{status}",
             web::get().to(|status: web::Path<u16>| async move {
                 let status = actix_web::http::StatusCode::from_u16(status.into_inner())
-                    .map_err(|_| PageError::bad_request("not a status"))?;
-                Err::<HttpResponse, _>(PageError::new(status, "Refused <on purpose>."))
+                    .map_err(|_| Refusal(PageError::bad_request("not a status")))?;
+                Err::<HttpResponse, _>(Refusal(PageError::new(status, "Refused <on purpose>.")))
             }),
         )
         .route(
@@ -65,6 +65,29 @@ fn app(
         )
         .wrap(from_fn(shared::guard::check))
         .default_service(web::to(shared::not_found))
+}
+
+/// A lesson's own error type, answering with `PageError`'s response and a header of its own.
+#[derive(Debug)]
+struct Refusal(PageError);
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl actix_web::ResponseError for Refusal {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = self.0.error_response();
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, HeaderValue::from_static("5"));
+        res
+    }
 }
 
 fn form(body: &'static str) -> TestRequest {
@@ -142,11 +165,12 @@ async fn a_cookie_the_browser_would_drop_is_never_sent_the_page_says_so() {
 }
 
 #[actix_web::test]
-async fn a_page_error_a_handler_returns_with_the_question_mark_becomes_the_error_page() {
+async fn an_error_a_handler_returns_with_the_question_mark_becomes_the_error_page() {
     let mut browser = TestClient::new(&APP, app).await;
     let res = browser.get("/refuse/403").await;
     res.assert_status(403);
     assert!(res.body().contains("<html"), "a whole page, with the layout: {}", res.body());
+    assert_eq!(res.header("retry-after"), Some("5"), "the error's own headers stay");
     assert!(res.body().contains("Refused &lt;on purpose&gt;."), "escaped: {}", res.body());
     assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
 
