@@ -77,7 +77,7 @@ async fn logout_removes_the_cookie_and_redirects_to_login() {
 
 // ANCHOR: forgery
 #[actix_web::test]
-async fn a_forged_username_cookie_is_accepted() {
+async fn a_forged_user_cookie_is_accepted() {
     let mut browser = TestClient::new(&LESSON, app).await;
     // Nobody logged in. The client just claims to be admin, and the server cannot tell.
     browser.set_cookie("username", "admin");

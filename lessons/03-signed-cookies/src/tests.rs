@@ -79,7 +79,7 @@ async fn logout_removes_the_cookie_and_redirects_to_login() {
 
 // ANCHOR: forgery
 #[actix_web::test]
-async fn a_forged_username_cookie_is_treated_as_anonymous() {
+async fn a_forged_user_cookie_is_treated_as_anonymous() {
     let mut browser = TestClient::new(&LESSON, app).await;
     // What worked in lesson 02 no longer does: the cookie has no valid signature.
     browser.set_cookie("username", "admin");
