@@ -16,45 +16,48 @@ pub const REMEMBERED: &str = "remembered_name";
 /// The form's fields. `Option`: a missing field is a message for the user, not a failed request.
 #[derive(Deserialize)]
 pub struct LoginForm {
-    nm: Option<String>,
+    username: Option<String>,
     /// `Some("on")` when the box is ticked. An unticked box is not sent at all, hence `Option`.
     remember: Option<String>,
 }
 
-/// GET /login. Flask: `if "user" in ...: return redirect(url_for("user"))`, else the form.
+/// GET /login. Flask: `if "username" in ...: return redirect(url_for("index"))`, else the form.
 pub async fn login_form(req: HttpRequest) -> HttpResponse {
-    if req.cookie("user").is_some() {
-        return redirect("/user");
+    if req.cookie("username").is_some() {
+        return redirect("/");
     }
     let mut context = Context::new();
     if let Some(name) = remembered_name(&req) {
         // Only the form is filled in: the name is a suggestion, not a login.
-        context.insert("nm", &name);
+        context.insert("username", &name);
         context.insert("remember", &true);
     }
     render(&req, "login.html", context)
 }
 
-/// POST /login. Flask: `user = request.form["nm"]`, keep it, `redirect(url_for("user"))`.
+/// POST /login. Flask: `username = request.form["username"]`, keep it,
+/// `redirect(url_for("index"))`.
 pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> HttpResponse {
-    let LoginForm { nm, remember } = form.into_inner();
+    let LoginForm { username, remember } = form.into_inner();
     let remember = remember.is_some();
-    let name = nm.unwrap_or_default();
+    let name = username.unwrap_or_default();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         let mut context = Context::new();
         context.insert("error", &format!("Please enter a name of 1 to {MAX_NAME} characters."));
-        context.insert("nm", name);
+        context.insert("username", name);
         context.insert("remember", &remember);
         return render_status(&req, StatusCode::BAD_REQUEST, "login.html", context);
     }
-    let cookie = Cookie::build("user", name.to_string())
+    let cookie = Cookie::build("username", name.to_string())
         .path("/")
+        // Not readable from JavaScript, and not sent along with other sites' form posts.
         .http_only(true)
         .same_site(SameSite::Lax)
         .finish();
-    let mut res = redirect("/user");
+    let mut res = redirect("/");
     // `encoded()` percent-encodes spaces, `;` and non-ASCII, which a cookie value cannot hold.
+    // `req.cookie()` decodes them again.
     if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
         res.headers_mut().append(SET_COOKIE, value);
     }
@@ -68,7 +71,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> HttpResponse
 }
 
 /// The cookie that remembers `name` for the next login: `remembered_name`, a plain cookie like
-/// `user` (whole site, HttpOnly, SameSite=Lax). Logout removes `user` and leaves this one.
+/// `username` (whole site, HttpOnly, SameSite=Lax). Logout removes `username` and leaves this one.
 pub fn remember_cookie(name: &str) -> Cookie<'static> {
     Cookie::build(REMEMBERED, name.to_string())
         .path("/")

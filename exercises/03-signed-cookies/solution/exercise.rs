@@ -3,12 +3,12 @@
 
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::http::header::{HeaderValue, SET_COOKIE};
-use actix_web::{HttpRequest, HttpResponse};
-use shared::{Context, Site, redirect, render};
+use actix_web::{HttpRequest, HttpResponse, web};
+use shared::{Context, Site, render};
 
 use crate::{sign, signed_user};
 
-/// A `user` cookie whose signature checked out, and which key made it.
+/// A `username` cookie whose signature checked out, and which key made it.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verified {
     /// Signed with the current key, `SECRET_KEY`.
@@ -27,7 +27,7 @@ impl Verified {
     }
 }
 
-/// Checks the signature of a `user` cookie with `current` (`SECRET_KEY`), then with each key in
+/// Checks the signature of a `username` cookie with `current` (`SECRET_KEY`), then with each key in
 /// `fallbacks` (`SECRET_KEY_FALLBACKS`, newest first). `None` when none of them signed it: a
 /// changed cookie, or one signed with a key that is not listed any more.
 pub fn verify(cookie: Cookie<'static>, current: &Key, fallbacks: &[Key]) -> Option<Verified> {
@@ -45,17 +45,14 @@ fn verified_with(cookie: &Cookie<'static>, key: &Key) -> Option<String> {
     jar.signed(key).get(cookie.name()).map(|cookie| cookie.value().to_string())
 }
 
-/// GET /user. Flask: `if "user" in ...: return f"<h1>{user}</h1>"` (here escaped), else back to
-/// the form.
-pub async fn user(req: HttpRequest, site: Site) -> HttpResponse {
-    let Some(verified) = signed_user(&req, &site) else {
-        return redirect("/login");
-    };
+/// GET /. Flask: `request.cookies.get("username")`, and its signature checked with every key.
+pub async fn index(req: HttpRequest, site: web::Data<Site>) -> HttpResponse {
+    let verified = signed_user(&req, &site);
     let mut context = Context::new();
     // Only a value signed with one of the server's keys gets here.
-    context.insert("user", verified.name());
-    let mut res = render(&req, "user.html", context);
-    if let Verified::Fallback(name) = &verified {
+    context.insert("username", &verified.as_ref().map(Verified::name));
+    let mut res = render(&req, "index.html", context);
+    if let Some(Verified::Fallback(name)) = &verified {
         // `encoded()`, as in `login`: the name may hold spaces, `;` or non-ASCII.
         if let Ok(value) = HeaderValue::from_str(&resign(name, site.key()).encoded().to_string()) {
             res.headers_mut().append(SET_COOKIE, value);
@@ -64,9 +61,9 @@ pub async fn user(req: HttpRequest, site: Site) -> HttpResponse {
     res
 }
 
-/// The `user` cookie for `name`, signed with `key`: the same cookie `login` in main.rs sets.
+/// The `username` cookie for `name`, signed with `key`: the same cookie `login` in main.rs sets.
 pub fn resign(name: &str, key: &Key) -> Cookie<'static> {
-    let cookie = Cookie::build("user", name.to_string())
+    let cookie = Cookie::build("username", name.to_string())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
