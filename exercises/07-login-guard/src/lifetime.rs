@@ -94,8 +94,9 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // What `app` gave every handler: `.app_data(web::Data::new(site))`.
     let Some(site) = req.app_data::<web::Data<Site>>().cloned() else {
-        return Err(ErrorInternalServerError("shared::Site is missing"));
+        return Err(ErrorInternalServerError("web::Data<Site> is missing"));
     };
     let settings = Settings::of(&site);
     let now = site.clock().now().unix_timestamp();

@@ -3,7 +3,8 @@
 //! New here: Flask-Login, rebuilt as a small module (`src/login.rs`): a login manager,
 //! a user loader, a `current_user` extractor (anonymous until you log in), `login_required` on a
 //! route or a scope, a `next` parameter that only ever leads back into this site, logout by
-//! POST, and a remember-me cookie that brings back a login that is not *fresh*.
+//! POST, and a remember-me cookie that brings back a login that is not *fresh*. The session
+//! keeps the user under Flask-Login's key, `_user_id` (lesson 06's `username` key is gone).
 //!
 //! Try: open http://127.0.0.1:8007/protected: you are sent to the login page with
 //! `next=%2Fprotected`. Log in as `user1` / `mypassword` with "Remember me", delete the
@@ -65,57 +66,6 @@ const MAX_SESSION_JSON: usize = 2048;
 /// `redirect(url_for('protected'))`).
 const DEFAULT_PAGE: &str = "/protected";
 
-// ANCHOR: middleware
-/// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
-/// the same, but encrypts it as well (a *private* cookie), with the same key.
-fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
-    SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
-        .cookie_name(lifetime::COOKIE.to_string())
-        // `Secure` cookies are meant for HTTPS only: Python's requests never sends one over
-        // http://127.0.0.1 (curl and browsers make an exception for localhost). Off by default
-        // for the course; SESSION_COOKIE_SECURE=1 turns it on, as it should be behind HTTPS.
-        .cookie_secure(site.config().flag("SESSION_COOKIE_SECURE"))
-        .cookie_http_only(true)
-        .cookie_same_site(SameSite::Lax)
-        .build()
-}
-// ANCHOR_END: middleware
-
-// ANCHOR: loader
-/// This app's side of Flask-Login: how to find a user by id (`@login_manager.user_loader`)...
-struct Users;
-
-impl UserLoader for Users {
-    type User = &'static users::User;
-
-    fn load_user(&self, id: &str) -> Option<Self::User> {
-        users::find(id)
-    }
-}
-
-/// ...and what a user's id is (`UserMixin.get_id`).
-impl UserMixin for &'static users::User {
-    fn get_id(&self) -> String {
-        self.id.to_string()
-    }
-}
-
-/// `current_user` for this app's users.
-type CurrentUser = login::CurrentUser<Users>;
-
-/// Flask: `login_manager = LoginManager(app)`, `login_manager.login_view = "login"`.
-fn login_manager(site: &Site) -> LoginManager<Users> {
-    LoginManager {
-        loader: Users,
-        login_view: "/login",
-        login_message: "Please log in to access this page.",
-        needs_refresh_message: "Please give your password again to access this page.",
-        remember_duration: Duration::days(14),
-        secure: site.config().flag("SESSION_COOKIE_SECURE"),
-    }
-}
-// ANCHOR_END: loader
-
 // ANCHOR: main
 /// Flask: `app = Flask(__name__)` ... `app.run(port=8007)`.
 #[actix_web::main]
@@ -149,9 +99,11 @@ fn app(
 > {
     App::new()
         // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        // (A clone: the session middleware below needs `site` too.)
         .app_data(web::Data::new(site.clone()))
         // Flask: `login_manager.init_app(app)`. `current_user` and `login_required` find it here.
         .app_data(manager)
+        // Flask: `@app.route("/")`, `@app.route("/login", methods=["GET", "POST"])`, ...
         .route("/", web::get().to(index))
         .route("/login", web::get().to(login_form))
         .route("/login", web::post().to(login))
@@ -172,12 +124,16 @@ fn app(
         // Read-only now: a session that says who you are must not be writable by you.
         .route("/session", web::get().to(show_session))
         // Middleware: the last `wrap` is the outermost, the first to see a request.
-        // `cookie_expiry` sees the cookie the session middleware writes, `enforce` sees the
-        // session it loads.
+        // The session's end, checked and moved: inside the session middleware, so it sees the
+        // session that middleware loaded (src/lifetime.rs).
         .wrap(from_fn(lifetime::enforce))
+        // Flask's `session`: loaded from the cookie before a handler runs, written back after it.
         .wrap(session_middleware(&site))
+        // A permanent session's cookie gets `Max-Age`: outside the session middleware, so it
+        // sees the cookie that middleware writes.
         .wrap(from_fn(lifetime::cookie_expiry))
-        // Sets or clears the remember cookie after `login_user` / `logout_user`.
+        // Flask-Login's remember cookie, set or cleared after `login_user` / `logout_user`:
+        // outside the session middleware, around everything that may log in or out.
         .wrap(from_fn(login::remember_cookies::<Users>))
         // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
         .wrap(from_fn(shared::guard::check))
@@ -187,6 +143,62 @@ fn app(
         .default_service(web::to(shared::not_found))
 }
 // ANCHOR_END: app
+
+// ANCHOR: middleware
+/// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
+/// the same, but encrypts it as well (a *private* cookie), with the same key.
+///
+/// `app` calls this once per worker thread, and every worker must use the same key, or a
+/// cookie one worker wrote would fail to decrypt on the next. So the key is not made here: it
+/// was loaded once, in `main` (`shared::start`), and each worker's `site` is a clone. (A
+/// `Key::generate()` here would give each worker a key of its own.)
+fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
+    SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
+        .cookie_name(lifetime::COOKIE.to_string())
+        // `Secure` cookies are meant for HTTPS only: Python's requests never sends one over
+        // http://127.0.0.1 (curl and browsers make an exception for localhost). Off by default
+        // for the course; SESSION_COOKIE_SECURE=1 turns it on, as it should be behind HTTPS.
+        .cookie_secure(site.config().flag("SESSION_COOKIE_SECURE"))
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .build()
+}
+// ANCHOR_END: middleware
+
+// ANCHOR: loader
+/// This app's side of Flask-Login: how to find a user by id (`@login_manager.user_loader`)...
+struct Users;
+
+impl UserLoader for Users {
+    type User = &'static users::User;
+
+    fn load_user(&self, id: &str) -> Option<Self::User> {
+        users::find(id)
+    }
+}
+
+/// ...and what a user's id is (`UserMixin.get_id`): here, as in the tutorial, the username.
+impl UserMixin for &'static users::User {
+    fn get_id(&self) -> String {
+        self.name.to_string()
+    }
+}
+
+/// `current_user` for this app's users.
+type CurrentUser = login::CurrentUser<Users>;
+
+/// Flask: `login_manager = LoginManager(app)`, `login_manager.login_view = "login"`.
+fn login_manager(site: &Site) -> LoginManager<Users> {
+    LoginManager {
+        loader: Users,
+        login_view: "/login",
+        login_message: "Please log in to access this page.",
+        needs_refresh_message: "Please give your password again to access this page.",
+        remember_duration: Duration::days(14),
+        secure: site.config().flag("SESSION_COOKIE_SECURE"),
+    }
+}
+// ANCHOR_END: loader
 
 // ANCHOR: pages
 /// Every page's context: `current_user` and the flashed messages, as Flask's context
@@ -329,7 +341,7 @@ fn json_len(entries: &HashMap<String, String>) -> usize {
     serde_json::to_string(entries).map_or(usize::MAX, |json| json.len())
 }
 
-/// The `/session` page: the dictionary and its size, to see what a signed-in session holds.
+/// The `/session` page: the dictionary and its size, to see what a logged-in session holds.
 async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
     let mut context = page_context(&session, &user);
     let entries = session.entries();

@@ -142,7 +142,22 @@ async fn current_user_is_anonymous_until_you_log_in_and_every_template_has_it() 
     browser.get("/logout").await.assert_contains("Logged in as user1.");
 }
 
-/// A page for the next test only: what a handler sees of `current_user`, one accessor a line.
+#[actix_web::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_message_and_keep_next() {
+    let clock = Clock::manual(start());
+    for (username, password) in [("user1", "wrong"), ("nobody", "mypassword")] {
+        let mut browser = browser(&clock).await;
+        let fields = [("username", username), ("password", password), ("next", "/settings")];
+        browser.post("/login", &fields).await.assert_redirect("/login?next=%2Fsettings");
+        let page = browser.get("/login?next=%2Fsettings").await;
+        assert!(flashes(&page).contains("Wrong username or password."));
+        browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    }
+}
+// ANCHOR_END: current_user
+
+// ANCHOR: accessors
+/// A page for the test below only: what a handler sees of `current_user`, one accessor a line.
 async fn what_a_handler_sees(current_user: CurrentUser) -> String {
     let name = current_user.user().map(|user| user.name);
     format!(
@@ -186,20 +201,7 @@ async fn a_handler_asks_current_user_what_flask_login_users_ask() {
     browser.post("/logout", &[]).await;
     assert_eq!(sees(browser.get("/what-a-handler-sees").await), anonymous);
 }
-
-#[actix_web::test]
-async fn a_wrong_password_and_an_unknown_user_get_the_same_message_and_keep_next() {
-    let clock = Clock::manual(start());
-    for (username, password) in [("user1", "wrong"), ("nobody", "mypassword")] {
-        let mut browser = browser(&clock).await;
-        let fields = [("username", username), ("password", password), ("next", "/settings")];
-        browser.post("/login", &fields).await.assert_redirect("/login?next=%2Fsettings");
-        let page = browser.get("/login?next=%2Fsettings").await;
-        assert!(flashes(&page).contains("Wrong username or password."));
-        browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
-    }
-}
-// ANCHOR_END: current_user
+// ANCHOR_END: accessors
 
 // ANCHOR: logout
 #[actix_web::test]
