@@ -73,11 +73,11 @@ async fn main() -> std::io::Result<()> {
     // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
     let site = shared::start(&LESSON);
     let address = site.address();
-    // Flask: `login_manager = LoginManager(app)`. One manager for the whole server, made here
+    // Flask: `login_manager = LoginManager()`. One manager for the whole server, made here
     // like `site`; `web::Data` is an `Arc`, so each worker's clone is the same manager.
     let manager = web::Data::new(login_manager(&site));
-    // One app per worker thread: the closure runs once for each. What it captures (`site`) is
-    // made once, here, and each worker gets a clone.
+    // One app per worker thread: the closure runs once for each. What it captures (`site`,
+    // `manager`) is made once, here, and each worker gets a clone.
     HttpServer::new(move || app(site.clone(), manager.clone())).bind(address)?.run().await
 }
 // ANCHOR_END: main
@@ -187,7 +187,7 @@ impl UserMixin for &'static users::User {
 /// `current_user` for this app's users.
 type CurrentUser = login::CurrentUser<Users>;
 
-/// Flask: `login_manager = LoginManager(app)`, `login_manager.login_view = "login"`.
+/// Flask: `login_manager = LoginManager()`, `login_manager.login_view = "login"`, ...
 fn login_manager(site: &Site) -> LoginManager<Users> {
     LoginManager {
         loader: Users,
