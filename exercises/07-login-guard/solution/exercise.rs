@@ -38,13 +38,14 @@ where
     L: UserLoader,
     L::User: AdminMixin,
 {
-    let user = CurrentUser::<L>::extract(req.request()).await?;
-    if !user.is_authenticated() {
+    let current_user = CurrentUser::<L>::extract(req.request()).await?;
+    if !current_user.is_authenticated() {
         // Logging in may help: the login page, with `next` and the message.
         return login_required::<L>(req, next).await.map(ServiceResponse::map_into_boxed_body);
     }
-    // `view().user` is the signed-in user, as templates see it in `current_user.user`.
-    if !user.view().user.is_some_and(|user| user.is_admin()) {
+    // Flask: `if not current_user.is_admin`. `user()` is the signed-in user (`None` only for
+    // the anonymous user, who has been sent to log in above).
+    if !current_user.user().is_some_and(|user| user.is_admin()) {
         // Logging in again would not help: no redirect to the login page (for a user sent
         // there by `next`, that would be a loop), but a clear "no".
         return Ok(forbidden(req));

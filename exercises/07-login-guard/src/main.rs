@@ -14,11 +14,13 @@ use std::collections::HashMap;
 
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::Duration;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::middleware::from_fn;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render};
@@ -54,7 +56,6 @@ pub static LESSON: Lesson = Lesson {
         "admin.html"
     ],
     cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
-    app,
 };
 
 /// The most session JSON we agree to keep. Encrypted and encoded, 2048 bytes become a cookie of
@@ -66,9 +67,98 @@ const MAX_SESSION_JSON: usize = 2048;
 /// `redirect(url_for('protected'))`).
 const DEFAULT_PAGE: &str = "/protected";
 
+// ANCHOR: main
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8007)`.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    // Flask: `login_manager = LoginManager()`. One manager for the whole server, made here
+    // like `site`; `web::Data` is an `Arc`, so each worker's clone is the same manager.
+    let manager = web::Data::new(login_manager(&site));
+    // One app per worker thread: the closure runs once for each. What it captures (`site`,
+    // `manager`) is made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone(), manager.clone())).bind(address)?.run().await
+}
+// ANCHOR_END: main
+
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+fn app(
+    site: Site,
+    manager: web::Data<LoginManager<Users>>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        // (A clone: the session middleware below needs `site` too.)
+        .app_data(web::Data::new(site.clone()))
+        // Flask: `login_manager.init_app(app)`. `current_user` and `login_required` find it here.
+        .app_data(manager)
+        // Flask: `@app.route("/")`, `@app.route("/login", methods=["GET", "POST"])`, ...
+        .route("/", web::get().to(index))
+        .route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login))
+        // `@login_required` on one route...
+        .service(
+            web::resource("/protected")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route(web::get().to(protected)),
+        )
+        // ...and `@fresh_login_required` on a whole scope.
+        .service(
+            web::scope("/settings")
+                .wrap(from_fn(login::fresh_login_required::<Users>))
+                .route("", web::get().to(settings)),
+        )
+        // The exercise: `admin_required` (src/exercise.rs) on the admin scope.
+        .service(
+            web::scope("/admin")
+                .wrap(from_fn(exercise::admin_required::<Users>))
+                .route("", web::get().to(admin)),
+        )
+        .route("/logout", web::get().to(logout_page))
+        .route("/logout", web::post().to(logout))
+        // Read-only now: a session that says who you are must not be writable by you.
+        .route("/session", web::get().to(show_session))
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // The session's end, checked and moved: inside the session middleware, so it sees the
+        // session that middleware loaded (src/lifetime.rs).
+        .wrap(from_fn(lifetime::enforce))
+        // Flask's `session`: loaded from the cookie before a handler runs, written back after it.
+        .wrap(session_middleware(&site))
+        // A permanent session's cookie gets `Max-Age`: outside the session middleware, so it
+        // sees the cookie that middleware writes.
+        .wrap(from_fn(lifetime::cookie_expiry))
+        // Flask-Login's remember cookie, set or cleared after `login_user` / `logout_user`:
+        // outside the session middleware, around everything that may log in or out.
+        .wrap(from_fn(login::remember_cookies::<Users>))
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
+}
+// ANCHOR_END: app
+
 // ANCHOR: middleware
 /// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
 /// the same, but encrypts it as well (a *private* cookie), with the same key.
+///
+/// `app` calls this once per worker thread, and every worker must use the same key, or a
+/// cookie one worker wrote would fail to decrypt on the next. So the key is not made here: it
+/// was loaded once, in `main` (`shared::start`), and each worker's `site` is a clone. (A
+/// `Key::generate()` here would give each worker a key of its own.)
 fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
     SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
         .cookie_name(lifetime::COOKIE.to_string())
@@ -94,17 +184,17 @@ impl UserLoader for Users {
     }
 }
 
-/// ...and what a user's id is (`UserMixin.get_id`).
+/// ...and what a user's id is (`UserMixin.get_id`): here, as in the tutorial, the username.
 impl UserMixin for &'static users::User {
     fn get_id(&self) -> String {
-        self.id.to_string()
+        self.name.to_string()
     }
 }
 
 /// `current_user` for this app's users.
 type CurrentUser = login::CurrentUser<Users>;
 
-/// Flask: `login_manager = LoginManager(app)`, `login_manager.login_view = "login"`.
+/// Flask: `login_manager = LoginManager()`, `login_manager.login_view = "login"`, ...
 fn login_manager(site: &Site) -> LoginManager<Users> {
     LoginManager {
         loader: Users,
@@ -116,47 +206,6 @@ fn login_manager(site: &Site) -> LoginManager<Users> {
     }
 }
 // ANCHOR_END: loader
-
-// ANCHOR: routes
-fn app(cfg: &mut web::ServiceConfig, site: &Site) {
-    // A scope for the whole site, so the session middleware wraps every route. The last
-    // `wrap` is the outermost: `cookie_expiry` sees the cookie the session middleware writes,
-    // `enforce` sees the session it loads.
-    cfg.service(
-        web::scope("")
-            .app_data(web::Data::new(login_manager(site)))
-            .wrap(from_fn(lifetime::enforce))
-            .wrap(session_middleware(site))
-            .wrap(from_fn(lifetime::cookie_expiry))
-            .wrap(from_fn(login::remember_cookies::<Users>))
-            .route("/", web::get().to(index))
-            .route("/login", web::get().to(login_form))
-            .route("/login", web::post().to(login))
-            // `@login_required` on one route...
-            .service(
-                web::resource("/protected")
-                    .wrap(from_fn(login::login_required::<Users>))
-                    .route(web::get().to(protected)),
-            )
-            // ...and `@fresh_login_required` on a whole scope.
-            .service(
-                web::scope("/settings")
-                    .wrap(from_fn(login::fresh_login_required::<Users>))
-                    .route("", web::get().to(settings)),
-            )
-            // The exercise: `admin_required` (src/exercise.rs) on the admin scope.
-            .service(
-                web::scope("/admin")
-                    .wrap(from_fn(exercise::admin_required::<Users>))
-                    .route("", web::get().to(admin)),
-            )
-            .route("/logout", web::get().to(logout_page))
-            .route("/logout", web::post().to(logout))
-            // Read-only now: a session that says who you are must not be writable by you.
-            .route("/session", web::get().to(show_session)),
-    );
-}
-// ANCHOR_END: routes
 
 // ANCHOR: pages
 /// Every page's context: `current_user` and the flashed messages, as Flask's context
@@ -234,7 +283,7 @@ async fn login_form(
 /// `redirect(next or url_for("protected"))`, where `next` must be a local path.
 async fn login(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
@@ -307,7 +356,7 @@ fn json_len(entries: &HashMap<String, String>) -> usize {
     serde_json::to_string(entries).map_or(usize::MAX, |json| json.len())
 }
 
-/// The `/session` page: the dictionary and its size, to see what a signed-in session holds.
+/// The `/session` page: the dictionary and its size, to see what a logged-in session holds.
 async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
     let mut context = page_context(&session, &user);
     let entries = session.entries();
@@ -328,10 +377,6 @@ mod exercise;
 #[cfg(feature = "solution")]
 #[path = "../solution/exercise.rs"]
 mod exercise;
-
-fn main() -> std::io::Result<()> {
-    shared::run(&LESSON)
-}
 
 #[cfg(test)]
 mod tests;

@@ -4,18 +4,25 @@
 
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
+use actix_web::web;
 use shared::hashing::Hashing;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
+use crate::{CurrentUser, LESSON, app, login_manager};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
+/// A browser on the app as `main` serves it: `site`, and the login manager made from it.
+async fn client(site: Site) -> TestClient {
+    let manager = web::Data::new(login_manager(&site));
+    TestClient::for_site(site, |site| app(site, manager)).await
+}
+
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::with_clock(&LESSON, Config::for_tests(7), clock.clone()).await
+    client(Site::with_clock(&LESSON, Config::for_tests(7), clock.clone()).unwrap()).await
 }
 
 /// Posts the login form as user1 with `extra` fields (`remember`, `next`).
@@ -148,6 +155,53 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_message_and_keep_next
     }
 }
 // ANCHOR_END: current_user
+
+// ANCHOR: accessors
+/// A page for the test below only: what a handler sees of `current_user`, one accessor a line.
+async fn what_a_handler_sees(current_user: CurrentUser) -> String {
+    let name = current_user.user().map(|user| user.name);
+    format!(
+        "user: {name:?}\nid: {:?}\nis_authenticated: {}\nis_anonymous: {}\nis_fresh: {}",
+        current_user.id(),
+        current_user.is_authenticated(),
+        current_user.is_anonymous(),
+        current_user.is_fresh(),
+    )
+}
+
+#[actix_web::test]
+async fn a_handler_asks_current_user_what_flask_login_users_ask() {
+    let clock = Clock::manual(start());
+    let site = Site::with_clock(&LESSON, Config::for_tests(7), clock).unwrap();
+    let manager = web::Data::new(login_manager(&site));
+    let mut browser = TestClient::for_site(site, |site| {
+        app(site, manager).route("/what-a-handler-sees", web::get().to(what_a_handler_sees))
+    })
+    .await;
+    let sees = |page: TestResponse| page.assert_status(200).body().to_string();
+
+    // Nobody signed in: the anonymous user, with no user and no id.
+    let anonymous = "user: None\nid: None\nis_authenticated: false\nis_anonymous: true\n\
+                     is_fresh: false";
+    assert_eq!(sees(browser.get("/what-a-handler-sees").await), anonymous);
+
+    // Signed in with the password: the user, their id, fresh.
+    log_in(&mut browser, &[("remember", "on")]).await;
+    let fresh = "user: Some(\"user1\")\nid: Some(\"user1\")\nis_authenticated: true\n\
+                 is_anonymous: false\nis_fresh: true";
+    assert_eq!(sees(browser.get("/what-a-handler-sees").await), fresh);
+
+    // Brought back by the remember cookie: the same user, not fresh.
+    browser.restart();
+    let remembered = "user: Some(\"user1\")\nid: Some(\"user1\")\nis_authenticated: true\n\
+                      is_anonymous: false\nis_fresh: false";
+    assert_eq!(sees(browser.get("/what-a-handler-sees").await), remembered);
+
+    // Logged out: anonymous again.
+    browser.post("/logout", &[]).await;
+    assert_eq!(sees(browser.get("/what-a-handler-sees").await), anonymous);
+}
+// ANCHOR_END: accessors
 
 // ANCHOR: logout
 #[actix_web::test]
@@ -293,11 +347,11 @@ mod remember_session {
         // a browser that is remembered. The login the cookie restores must not be that session.
         let clock = Clock::manual(start());
         let site = shared::Site::with_clock(&LESSON, Config::for_tests(7), clock).unwrap();
-        let mut attacker = TestClient::for_site(site.clone()).await;
+        let mut attacker = client(site.clone()).await;
         attacker.get("/protected").await; // an anonymous session, holding a flashed message
         let planted = attacker.cookie("session").unwrap().to_string();
 
-        let mut victim = TestClient::for_site(site).await;
+        let mut victim = client(site).await;
         log_in(&mut victim, &[("remember", "on")]).await;
         victim.restart();
         victim.set_cookie("session", &planted);
@@ -337,12 +391,12 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
 #[actix_web::test]
 async fn a_login_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let site = Site::with_clock(&LESSON, Config::for_tests(7), Clock::manual(start())).unwrap();
-    let mut browser = TestClient::for_site(site.with_hashing(Hashing::none_free())).await;
+    let mut browser = client(site.with_hashing(Hashing::none_free())).await;
     let res = log_in(&mut browser, &[]).await;
     res.assert_status(503).assert_contains("Too many sign-ins at once");
     assert_eq!(res.header("retry-after"), Some("5"));
     browser.get("/protected").await.assert_status(303);
 }
 
-shared::bad_input_tests!(crate::LESSON);
+shared::bad_input_tests!(crate::LESSON, client = super::client);
 // ANCHOR_END: bad_input

@@ -3,10 +3,11 @@
 //! `aaa` / `open-sesame` is an administrator; `user1` / `mypassword` is not.
 
 use actix_web::cookie::time::OffsetDateTime;
+use actix_web::web;
 use shared::testkit::{TestClient, TestResponse};
-use shared::{Clock, Config};
+use shared::{Clock, Config, Site};
 
-use crate::LESSON;
+use crate::{LESSON, app, login_manager};
 
 const NOT_AN_ADMIN: &str = "This page is for administrators only.";
 const ADMIN_PAGE: &str = r#"<h1 id="admin">Administration</h1>"#;
@@ -15,8 +16,14 @@ fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
+/// A browser on the app as `main` serves it: `site`, and the login manager made from it.
+async fn client(site: Site) -> TestClient {
+    let manager = web::Data::new(login_manager(&site));
+    TestClient::for_site(site, |site| app(site, manager)).await
+}
+
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::with_clock(&LESSON, Config::for_tests(7), clock.clone()).await
+    client(Site::with_clock(&LESSON, Config::for_tests(7), clock.clone()).unwrap()).await
 }
 
 /// Posts the login form with the right password for `username` (and `next`, if given).
@@ -52,7 +59,7 @@ async fn an_administrator_gets_the_admin_page_and_a_user_who_is_not_gets_403() {
     log_in(&mut admin, "aaa", None).await.assert_redirect("/protected");
     admin.get("/admin").await.assert_status(200).assert_contains(ADMIN_PAGE);
 
-    let mut user = TestClient::for_site(admin.site().clone()).await;
+    let mut user = client(admin.site().clone()).await;
     log_in(&mut user, "user1", None).await.assert_redirect("/protected");
     let page = user.get("/admin").await;
     page.assert_status(403).assert_contains(NOT_AN_ADMIN);
