@@ -386,8 +386,6 @@ async fn garbage_in_either_cookie_means_anonymous_not_an_error() {
     }
 }
 
-// ANCHOR: bad_input
-// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
 #[actix_web::test]
 async fn a_login_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let site = Site::with_clock(&LESSON, Config::for_tests(7), Clock::manual(start())).unwrap();
@@ -398,5 +396,7 @@ async fn a_login_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() 
     browser.get("/protected").await.assert_status(303);
 }
 
+// ANCHOR: bad_input
+// Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
 shared::bad_input_tests!(crate::LESSON, client = super::client);
 // ANCHOR_END: bad_input
