@@ -179,7 +179,8 @@ pub fn exit_with<T>(error: impl Display) -> T {
 /// Warnings from every crate, and the requests; `RUST_LOG` chooses otherwise (`RUST_LOG=info`
 /// adds actix's start-up messages, `RUST_LOG=warn` hides the requests).
 fn start_the_log() {
-    let env = env_logger::Env::default().default_filter_or("warn,actix_web::middleware::logger=info");
+    let env =
+        env_logger::Env::default().default_filter_or("warn,actix_web::middleware::logger=info");
     let mut builder = env_logger::Builder::from_env(env);
     builder.format(|out, record| writeln!(out, "{}", record.args()));
     // A second call (a test that starts twice) keeps the first logger.
