@@ -32,14 +32,14 @@ pub struct ItemForm {
 
 /// The cart in the session. None yet, or something under "cart" that is not a cart (anyone can
 /// store anything there from /session): an empty cart.
-pub fn cart(session: &Session) -> Cart {
+pub fn read_cart(session: &Session) -> Cart {
     // TODO: see `username` in main.rs, which reads one value from the session.
     todo!()
 }
 
 /// GET /cart.
 pub async fn show_cart(req: HttpRequest, session: Session) -> HttpResponse {
-    cart_page(&req, &cart(&session), StatusCode::OK, None)
+    cart_page(&req, &read_cart(&session), StatusCode::OK, None)
 }
 
 /// POST /cart/add: one more of `item`, then back to the cart (Flask:

@@ -13,9 +13,12 @@ use std::collections::HashMap;
 
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::SameSite;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde::{Deserialize, Serialize};
 use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render, render_status};
 
@@ -32,7 +35,6 @@ pub static LESSON: Lesson = Lesson {
     ],
     templates: shared::templates!["index.html", "login.html", "session.html", "cart.html"],
     cookies: &[("session", CookieKind::Private)],
-    app,
 };
 
 /// Longer names would make a cookie that browsers silently refuse to store (about 4 KB).
@@ -43,9 +45,70 @@ const MAX_NAME: usize = 64;
 /// actix-session fails the request with a 500. We refuse with a clear page instead.
 const MAX_SESSION_JSON: usize = 2048;
 
+// ANCHOR: main
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8004)`.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    // One app per worker thread: the closure runs once for each. What it captures (`site`) is
+    // made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone())).bind(address)?.run().await
+}
+// ANCHOR_END: main
+
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+fn app(
+    site: Site,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        // (A clone: the session middleware below needs `site` too.)
+        .app_data(web::Data::new(site.clone()))
+        // Flask: `@app.route("/")`, `@app.route("/login", methods=["GET", "POST"])`, ...
+        .route("/", web::get().to(index))
+        .route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login))
+        .route("/logout", web::get().to(logout))
+        .route("/session", web::get().to(show_session))
+        .route("/session/insert", web::post().to(insert))
+        .route("/session/remove", web::post().to(remove))
+        .route("/session/clear", web::post().to(clear))
+        // The exercise: src/exercise.rs.
+        .route("/cart", web::get().to(exercise::show_cart))
+        .route("/cart/add", web::post().to(exercise::add_to_cart))
+        .route("/cart/remove", web::post().to(exercise::remove_from_cart))
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // Flask's `session`: loaded from the cookie before a handler runs, written back after it.
+        .wrap(session_middleware(&site))
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
+}
+// ANCHOR_END: app
+
 // ANCHOR: middleware
 /// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
 /// the same, but encrypts it as well (a *private* cookie), with the same key.
+///
+/// `app` calls this once per worker thread, and every worker must use the same key, or a
+/// cookie one worker wrote would fail to decrypt on the next. So the key is not made here: it
+/// was loaded once, in `main` (`shared::start`), and each worker's `site` is a clone. (A
+/// `Key::generate()` here would give each worker a key of its own.)
 fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
     SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
         .cookie_name("session".to_string())
@@ -58,28 +121,6 @@ fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
         .build()
 }
 // ANCHOR_END: middleware
-
-// ANCHOR: routes
-fn app(cfg: &mut web::ServiceConfig, site: &Site) {
-    // A scope for the whole site, so the session middleware wraps every route.
-    cfg.service(
-        web::scope("")
-            .wrap(session_middleware(site))
-            .route("/", web::get().to(index))
-            .route("/login", web::get().to(login_form))
-            .route("/login", web::post().to(login))
-            .route("/logout", web::get().to(logout))
-            .route("/session", web::get().to(show_session))
-            .route("/session/insert", web::post().to(insert))
-            .route("/session/remove", web::post().to(remove))
-            .route("/session/clear", web::post().to(clear))
-            // The exercise: src/exercise.rs.
-            .route("/cart", web::get().to(exercise::show_cart))
-            .route("/cart/add", web::post().to(exercise::add_to_cart))
-            .route("/cart/remove", web::post().to(exercise::remove_from_cart)),
-    );
-}
-// ANCHOR_END: routes
 
 // ANCHOR: index
 /// Flask: `if "username" in session: return f"Logged in as {session['username']}"`.
@@ -217,6 +258,9 @@ async fn clear(session: Session) -> HttpResponse {
 }
 // ANCHOR_END: dictionary
 
+#[cfg(test)]
+mod tests;
+
 // Your part of the exercise. With `--features solution`, the reference solution instead: the
 // tests are the same for both.
 #[cfg(not(feature = "solution"))]
@@ -224,10 +268,3 @@ mod exercise;
 #[cfg(feature = "solution")]
 #[path = "../solution/exercise.rs"]
 mod exercise;
-
-fn main() -> std::io::Result<()> {
-    shared::run(&LESSON)
-}
-
-#[cfg(test)]
-mod tests;

@@ -76,23 +76,23 @@ impl Settings {
 /// The form's fields. `Option`: a missing field is a message for the user, not a failed request.
 #[derive(Deserialize)]
 pub struct LoginForm {
-    nm: Option<String>,
+    username: Option<String>,
 }
 
-/// Flask: `session.permanent = True`, `session["user"] = request.form["nm"]`, then
-/// `redirect(url_for("user"))`. And the time of the login, for the absolute limit.
+/// Flask: `session.permanent = True`, `session["username"] = request.form["username"]`, then
+/// `redirect(url_for("index"))`. And the time of the login, for the absolute limit.
 pub async fn login(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
-    let name = form.into_inner().nm.unwrap_or_default();
+    let name = form.into_inner().username.unwrap_or_default();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         let mut context = Context::new();
         context.insert("error", &format!("Please enter a name of 1 to {MAX_NAME} characters."));
-        context.insert("nm", name);
+        context.insert("username", name);
         return render_status(&req, StatusCode::BAD_REQUEST, "login.html", context);
     }
     // The server's clock, never the browser's: the tests move it by hand.
@@ -101,9 +101,9 @@ pub async fn login(
     // it changed, and the cookie would not be written.
     let stored = lifetime::set_permanent(&session, true)
         .and_then(|()| record_login(&session, now))
-        .and_then(|()| session.insert("user", name));
+        .and_then(|()| session.insert("username", name));
     if let Err(error) = stored {
         return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
     }
-    redirect("/user")
+    redirect("/")
 }

@@ -81,23 +81,23 @@ impl Settings {
 /// The form's fields. `Option`: a missing field is a message for the user, not a failed request.
 #[derive(Deserialize)]
 pub struct LoginForm {
-    nm: Option<String>,
+    username: Option<String>,
 }
 
-/// Flask: `session.permanent = True`, `session["user"] = request.form["nm"]`, then
-/// `redirect(url_for("user"))`.
+/// Flask: `session.permanent = True`, `session["username"] = request.form["username"]`, then
+/// `redirect(url_for("index"))`.
 pub async fn login(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
-    let name = form.into_inner().nm.unwrap_or_default();
+    let name = form.into_inner().username.unwrap_or_default();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         let mut context = Context::new();
         context.insert("error", &format!("Please enter a name of 1 to {MAX_NAME} characters."));
-        context.insert("nm", name);
+        context.insert("username", name);
         return render_status(&req, StatusCode::BAD_REQUEST, "login.html", context);
     }
     // TODO: record the time of the login (`record_login`), by the server's clock:
@@ -105,9 +105,9 @@ pub async fn login(
     // `insert`, not `update`: in actix-session 0.11 `update` on a loaded session does not mark
     // it changed, and the cookie would not be written.
     let stored =
-        lifetime::set_permanent(&session, true).and_then(|()| session.insert("user", name));
+        lifetime::set_permanent(&session, true).and_then(|()| session.insert("username", name));
     if let Err(error) = stored {
         return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
     }
-    redirect("/user")
+    redirect("/")
 }

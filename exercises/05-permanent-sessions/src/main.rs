@@ -6,20 +6,22 @@
 //! them with `just exercise 05`; `just hint 05` when you are stuck.
 //!
 //! Try: `SESSION_MAX_LIFETIME=2m SESSION_LIFETIME=1m cargo run -p exercise-05-permanent-sessions`,
-//! log in at http://127.0.0.1:8005/login and keep reloading /user: logged out two minutes after
-//! the login (it listens on lesson 05's port: stop the lesson first, or set PORT).
+//! log in at http://127.0.0.1:8005/login and keep reloading the home page: logged out two
+//! minutes after the login (it listens on lesson 05's port: stop the lesson first, or set PORT).
 //! `--features solution` runs the reference solution instead of yours.
 
 use std::collections::HashMap;
 
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::OffsetDateTime;
 use actix_web::cookie::time::format_description::well_known::Rfc2822;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::middleware::from_fn;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde::{Deserialize, Serialize};
 use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render, render_status};
 
@@ -29,16 +31,9 @@ pub static LESSON: Lesson = Lesson {
     number: 5,
     slug: "permanent-sessions",
     title: "Permanent sessions · exercise: an absolute limit",
-    nav: &[
-        ("/", "Home"),
-        ("/login", "Log in"),
-        ("/user", "User"),
-        ("/session", "Session"),
-        ("/logout", "Log out"),
-    ],
-    templates: shared::templates!["index.html", "login.html", "user.html", "session.html"],
+    nav: &[("/", "Home"), ("/login", "Log in"), ("/session", "Session"), ("/logout", "Log out")],
+    templates: shared::templates!["index.html", "login.html", "session.html"],
     cookies: &[("session", CookieKind::Private)],
-    app,
 };
 
 /// Longer names would make a cookie that browsers silently refuse to store (about 4 KB).
@@ -54,9 +49,73 @@ const MAX_SESSION_JSON: usize = 2048;
 const RESERVED: &str = "Keys that start with _ belong to the server (_permanent, _expires, \
                         _login_at): use the checkbox below for session.permanent.";
 
+// ANCHOR: main
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8005)`.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    // One app per worker thread: the closure runs once for each. What it captures (`site`) is
+    // made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone())).bind(address)?.run().await
+}
+// ANCHOR_END: main
+
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+fn app(
+    site: Site,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        // (A clone: the session middleware below needs `site` too.)
+        .app_data(web::Data::new(site.clone()))
+        // Flask: `@app.route("/")`, `@app.route("/login", methods=["GET", "POST"])`, ...
+        .route("/", web::get().to(index))
+        .route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(exercise::login))
+        .route("/logout", web::get().to(logout))
+        .route("/session", web::get().to(show_session))
+        .route("/session/insert", web::post().to(insert))
+        .route("/session/remove", web::post().to(remove))
+        .route("/session/clear", web::post().to(clear))
+        .route("/session/permanent", web::post().to(permanent))
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // The session's end, checked and moved: inside the session middleware, so it sees the
+        // session that middleware loaded (src/lifetime.rs).
+        .wrap(from_fn(lifetime::enforce))
+        // Flask's `session`: loaded from the cookie before a handler runs, written back after it.
+        .wrap(session_middleware(&site))
+        // A permanent session's cookie gets `Max-Age`: outside the session middleware, so it
+        // sees the cookie that middleware writes.
+        .wrap(from_fn(lifetime::cookie_expiry))
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
+}
+// ANCHOR_END: app
+
 // ANCHOR: middleware
 /// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
 /// the same, but encrypts it as well (a *private* cookie), with the same key.
+///
+/// `app` calls this once per worker thread, and every worker must use the same key, or a
+/// cookie one worker wrote would fail to decrypt on the next. So the key is not made here: it
+/// was loaded once, in `main` (`shared::start`), and each worker's `site` is a clone. (A
+/// `Key::generate()` here would give each worker a key of its own.)
 fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
     SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
         .cookie_name(lifetime::COOKIE.to_string())
@@ -70,50 +129,38 @@ fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
 }
 // ANCHOR_END: middleware
 
-// ANCHOR: routes
-fn app(cfg: &mut web::ServiceConfig, site: &Site) {
-    // A scope for the whole site, so the session middleware wraps every route. The last
-    // `wrap` is the outermost: `cookie_expiry` sees the cookie the session middleware writes,
-    // `enforce` sees the session it loads.
-    cfg.service(
-        web::scope("")
-            .wrap(from_fn(lifetime::enforce))
-            .wrap(session_middleware(site))
-            .wrap(from_fn(lifetime::cookie_expiry))
-            .route("/", web::get().to(index))
-            .route("/login", web::get().to(login_form))
-            .route("/login", web::post().to(exercise::login))
-            .route("/user", web::get().to(user_page))
-            .route("/logout", web::get().to(logout))
-            .route("/session", web::get().to(show_session))
-            .route("/session/insert", web::post().to(insert))
-            .route("/session/remove", web::post().to(remove))
-            .route("/session/clear", web::post().to(clear))
-            .route("/session/permanent", web::post().to(permanent)),
-    );
-}
-// ANCHOR_END: routes
-
 // ANCHOR: index
-/// Flask: `render_template("index.html")`, a home page that says who is logged in.
-async fn index(req: HttpRequest, session: Session) -> HttpResponse {
+/// Flask: `if "username" in session: return f"Logged in as {session['username']}"`. The page
+/// also says when the session ends, as the server will check it.
+async fn index(req: HttpRequest, site: web::Data<Site>, session: Session) -> HttpResponse {
     let mut context = Context::new();
-    context.insert("user", &user(&session));
+    context.insert("username", &username(&session));
+    // ANCHOR: lifetime
+    let settings = lifetime::Settings::of(&site);
+    let now = site.clock().now().unix_timestamp();
+    let end = settings.end_after(&session, now);
+    context.insert("permanent", &lifetime::is_permanent(&session));
+    context.insert("sliding", &settings.refresh_each_request);
+    context.insert("seconds_left", &(end - now));
+    let end =
+        OffsetDateTime::from_unix_timestamp(end).ok().and_then(|end| end.format(&Rfc2822).ok());
+    context.insert("ends", &end);
+    // ANCHOR_END: lifetime
     render(&req, "index.html", context)
 }
 
-/// `session["user"]`, if it is there and is a string.
-fn user(session: &Session) -> Option<String> {
+/// `session["username"]`, if it is there and is a string.
+fn username(session: &Session) -> Option<String> {
     // `Err` when the value is not a string (say, a number stored from /session): logged out.
-    session.get::<String>("user").ok().flatten()
+    session.get::<String>("username").ok().flatten()
 }
 // ANCHOR_END: index
 
 // ANCHOR: login
-/// Flask: `if "user" in session: return redirect(url_for("user"))`, else the form.
+/// Flask: `if "username" in session: return redirect(url_for("index"))`, else the form.
 async fn login_form(req: HttpRequest, session: Session) -> HttpResponse {
-    if user(&session).is_some() {
-        return redirect("/user");
+    if username(&session).is_some() {
+        return redirect("/");
     }
     render(&req, "login.html", Context::new())
 }
@@ -121,33 +168,11 @@ async fn login_form(req: HttpRequest, session: Session) -> HttpResponse {
 // The login itself is in src/exercise.rs: it is what the exercise changes.
 // ANCHOR_END: login
 
-// ANCHOR: user
-/// Flask: `if "user" in session: return f"<h1>{user}</h1>"`, else `redirect(url_for("login"))`.
-/// The page also says when the session ends, as the server will check it.
-async fn user_page(req: HttpRequest, site: Site, session: Session) -> HttpResponse {
-    let Some(user) = user(&session) else {
-        return redirect("/login");
-    };
-    let settings = lifetime::Settings::of(&site);
-    let now = site.clock().now().unix_timestamp();
-    let end = settings.end_after(&session, now);
-    let mut context = Context::new();
-    context.insert("user", &user);
-    context.insert("permanent", &lifetime::is_permanent(&session));
-    context.insert("sliding", &settings.refresh_each_request);
-    context.insert("seconds_left", &(end - now));
-    let end =
-        OffsetDateTime::from_unix_timestamp(end).ok().and_then(|end| end.format(&Rfc2822).ok());
-    context.insert("ends", &end);
-    render(&req, "user.html", context)
-}
-// ANCHOR_END: user
-
 // ANCHOR: logout
-/// Flask: `session.pop("user", None)`, then `redirect(url_for("login"))`.
+/// Flask: `session.pop("username", None)`.
 async fn logout(session: Session) -> HttpResponse {
-    session.remove("user");
-    redirect("/login")
+    session.remove("username");
+    redirect("/")
 }
 // ANCHOR_END: logout
 
@@ -261,6 +286,9 @@ async fn permanent(
 }
 // ANCHOR_END: permanent
 
+#[cfg(test)]
+mod tests;
+
 // Your part of the exercise. With `--features solution`, the reference solution instead: the
 // tests are the same for both.
 #[cfg(not(feature = "solution"))]
@@ -268,10 +296,3 @@ mod exercise;
 #[cfg(feature = "solution")]
 #[path = "../solution/exercise.rs"]
 mod exercise;
-
-fn main() -> std::io::Result<()> {
-    shared::run(&LESSON)
-}
-
-#[cfg(test)]
-mod tests;

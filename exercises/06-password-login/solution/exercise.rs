@@ -1,7 +1,7 @@
 //! Exercise 06: locking an account. The reference solution: `just solution 06` shows how it
 //! differs from your src/exercise.rs.
 //!
-//! `sign_in` is lesson 06's handler, moved here so you can change it.
+//! `login` is lesson 06's handler, moved here so you can change it.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -14,16 +14,16 @@ use serde::Deserialize;
 use shared::{Site, error_page, redirect};
 
 use crate::flash::{Category, flash};
-use crate::{FAILED, back_to_sign_in, check_password};
+use crate::{FAILED, back_to_login, check_password};
 
-/// This many failed sign-ins for one username...
+/// This many failed logins for one username...
 pub const MAX_FAILURES: usize = 5;
 /// ...within this long lock the account...
 pub const WINDOW: Duration = Duration::minutes(15);
 /// ...for this long.
 pub const LOCK: Duration = Duration::minutes(15);
 
-/// What the server remembers about the failed sign-ins of one username.
+/// What the server remembers about the failed logins of one username.
 #[derive(Debug, Default)]
 pub struct Failures {
     /// When the recent failures happened, in seconds since 1970 (UTC), oldest first.
@@ -38,7 +38,7 @@ impl Failures {
         self.locked_until.is_some_and(|until| now < until)
     }
 
-    /// One more failed sign-in, at `now`. Failures older than WINDOW no longer count; the
+    /// One more failed login, at `now`. Failures older than WINDOW no longer count; the
     /// MAX_FAILURES-th within WINDOW locks the account for LOCK, and the count starts again.
     pub fn add(&mut self, now: i64) {
         self.times.retain(|&at| now - at < WINDOW.whole_seconds());
@@ -50,11 +50,11 @@ impl Failures {
     }
 }
 
-/// The failed sign-ins of every username tried, known or not: one table for the whole server,
+/// The failed logins of every username tried, known or not: one table for the whole server,
 /// `site.state::<Lockouts>()`. On the server, because the client controls its cookies: a count
 /// in the session would be gone with the next cookie-less request.
 ///
-/// The `Mutex` is there because every worker thread serves sign-ins at the same time: a plain
+/// The `Mutex` is there because every worker thread serves logins at the same time: a plain
 /// `HashMap` cannot be changed from two threads at once, and Rust will not compile the attempt.
 #[derive(Default)]
 pub struct Lockouts {
@@ -68,13 +68,13 @@ impl Lockouts {
         table.get(username).is_some_and(|failures| failures.is_locked(now))
     }
 
-    /// A failed sign-in for `username` at `now`.
+    /// A failed login for `username` at `now`.
     pub fn failed(&self, username: &str, now: i64) {
         let mut table = self.by_username.lock().unwrap_or_else(PoisonError::into_inner);
         table.entry(username.to_string()).or_default().add(now);
     }
 
-    /// A successful sign-in for `username`: the failures before it no longer count.
+    /// A successful login for `username`: the failures before it no longer count.
     pub fn succeeded(&self, username: &str) {
         let mut table = self.by_username.lock().unwrap_or_else(PoisonError::into_inner);
         table.remove(username);
@@ -83,24 +83,24 @@ impl Lockouts {
 
 /// The form's fields. `Option`: a missing field is a message for the user, not a failed request.
 #[derive(Deserialize)]
-pub struct SignInForm {
+pub struct LoginForm {
     username: Option<String>,
     password: Option<String>,
 }
 
 /// Flask: check the password, else `redirect(request.url)`; on success
-/// `session["USERNAME"] = user["name"]` and `redirect(url_for("profile"))`. And a lock after
+/// `session["username"] = user["name"]` and `redirect(url_for("index"))`. And a lock after
 /// repeated failures, that tells the visitor nothing.
-pub async fn sign_in(
+pub async fn login(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
-    form: web::Form<SignInForm>,
+    form: web::Form<LoginForm>,
 ) -> HttpResponse {
-    let SignInForm { username, password } = form.into_inner();
+    let LoginForm { username, password } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
-        return back_to_sign_in(&req, &session, "Please enter a username and a password.");
+        return back_to_login(&req, &session, "Please enter a username and a password.");
     }
     let name = username.trim().to_string();
     let lockouts = site.state::<Lockouts>();
@@ -117,18 +117,18 @@ pub async fn sign_in(
             if !locked {
                 lockouts.failed(&name, now);
             }
-            return back_to_sign_in(&req, &session, FAILED);
+            return back_to_login(&req, &session, FAILED);
         }
         Err(busy) => return busy.page(&req),
     };
     lockouts.succeeded(&name);
-    // A new session: nothing from before the sign-in is carried over (Flask's flaskr does
+    // A new session: nothing from before the login is carried over (Flask's flaskr does
     // `session.clear()`), and a new session id (`renew`) so an id planted in the browser before
-    // the sign-in is worth nothing after it: session fixation. Then only the user's id goes in.
+    // the login is worth nothing after it: session fixation. Then only the username goes in.
     session.clear();
     session.renew();
     let stored = session
-        .insert("user_id", user.id)
+        .insert("username", user.name)
         .and_then(|()| flash(&session, Category::Success, format!("Welcome, {}!", user.name)));
     if let Err(error) = stored {
         return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());

@@ -7,8 +7,8 @@ use argon2::password_hash::{PasswordHash, PasswordVerifier};
 
 /// One user, as the tutorial's dictionary has them.
 pub struct User {
-    /// What goes into the session: an id, never the name to display or the password.
-    pub id: &'static str,
+    /// The username: what the login form asks for, and what goes into the session (never the
+    /// password or its hash).
     pub name: &'static str,
     /// Argon2id with OWASP's minimum parameters: 19 MiB of memory, 2 passes, 1 lane.
     pub password_hash: &'static str,
@@ -20,13 +20,11 @@ pub struct User {
 /// `open-sesame` and `bbb` / `0000` (the tutorial's, and a bad password on purpose).
 pub static USERS: &[User] = &[
     User {
-        id: "aaa",
         name: "aaa",
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$LK4ZyqcGhEhq+n+ZvMX1AA$rpaoESL0TPDWuoSWQJNm8XpzSXWEkFblZYsccOoyw3Y",
         other: "likes long walks",
     },
     User {
-        id: "bbb",
         name: "bbb",
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$E2tlYFwY//0Qkn60XIqzCQ$9H1yHLfu7vOIomP9Yj2G4OKN2rhGVM29XL2iRLlbSfA",
         other: "x...",
@@ -39,8 +37,8 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$+U6DCE4+lnwb7N2JBHGy1g$
 // ANCHOR_END: users
 
 /// Flask: `users[username]`, without the `KeyError`.
-pub fn find(id: &str) -> Option<&'static User> {
-    USERS.iter().find(|user| user.id == id)
+pub fn find(username: &str) -> Option<&'static User> {
+    USERS.iter().find(|user| user.name == username)
 }
 
 // ANCHOR: check
@@ -78,8 +76,8 @@ mod tests {
 
     #[test]
     fn the_right_password_finds_the_user_and_anything_else_finds_nobody() {
-        assert_eq!(check_password("aaa", "open-sesame").map(|user| user.id), Some("aaa"));
-        assert_eq!(check_password("bbb", "0000").map(|user| user.id), Some("bbb"));
+        assert_eq!(check_password("aaa", "open-sesame").map(|user| user.name), Some("aaa"));
+        assert_eq!(check_password("bbb", "0000").map(|user| user.name), Some("bbb"));
         assert!(check_password("aaa", "0000").is_none());
         assert!(check_password("aaa", "").is_none());
         assert!(check_password("nobody", "open-sesame").is_none());

@@ -4,24 +4,24 @@ use actix_web::cookie::SameSite;
 use shared::Config;
 use shared::testkit::TestClient;
 
-use crate::LESSON;
+use crate::{LESSON, app};
 
 async fn logged_in_as(name: &str) -> TestClient {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.post("/login", &[("username", name)]).await.assert_redirect("/");
     browser
 }
 
 #[actix_web::test]
 async fn a_new_visitor_is_not_logged_in() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
 }
 
 // ANCHOR: round_trip
 #[actix_web::test]
 async fn login_puts_the_name_in_the_session_and_logout_takes_it_out() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let res = browser.post("/login", &[("username", "alice")]).await;
     res.assert_redirect("/");
     assert!(res.has_set_cookie("session"));
@@ -35,7 +35,7 @@ async fn login_puts_the_name_in_the_session_and_logout_takes_it_out() {
 // ANCHOR: attributes
 #[actix_web::test]
 async fn the_session_cookie_is_http_only_lax_site_wide_and_not_secure_by_default() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let res = browser.post("/login", &[("username", "alice")]).await;
     res.set_cookie("session")
         .assert_http_only()
@@ -50,7 +50,7 @@ async fn the_session_cookie_is_http_only_lax_site_wide_and_not_secure_by_default
 #[actix_web::test]
 async fn session_cookie_secure_switches_the_secure_attribute_on() {
     let config = Config::for_tests(4).with("SESSION_COOKIE_SECURE", "1");
-    let mut browser = TestClient::with_config(&LESSON, config).await;
+    let mut browser = TestClient::with_config(&LESSON, config, app).await;
     let res = browser.post("/login", &[("username", "alice")]).await;
     res.set_cookie("session").assert_secure(true).assert_http_only();
 }
@@ -86,14 +86,14 @@ async fn a_tampered_cookie_means_logged_out() {
 #[actix_web::test]
 async fn a_cookie_from_a_server_with_another_key_means_logged_out() {
     let other = logged_in_as("alice").await;
-    let mut browser = TestClient::new(&LESSON).await; // a new random key
+    let mut browser = TestClient::new(&LESSON, app).await; // a new random key
     browser.set_cookie("session", other.cookie("session").unwrap());
     browser.get("/").await.assert_contains("You are not logged in!");
 }
 
 #[actix_web::test]
 async fn garbage_in_the_session_cookie_means_logged_out_not_an_error() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     for garbage in ["", "x", "%%%", "not-base64!!", &"A".repeat(3000)] {
         browser.set_cookie("session", garbage);
         browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
@@ -118,7 +118,7 @@ async fn a_cookie_copied_before_logout_still_logs_you_in_after_it() {
 
 #[actix_web::test]
 async fn a_missing_or_empty_username_reshows_the_form_with_a_message_and_400() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     for fields in [&[][..], &[("username", "")], &[("username", " ")], &[("nm", "alice")]] {
         let res = browser.post("/login", fields).await;
         res.assert_status(400)
@@ -161,7 +161,7 @@ async fn the_session_page_shows_the_dictionary_and_can_insert_remove_and_clear()
 #[actix_web::test]
 async fn the_server_trusts_what_is_in_the_session_whoever_put_it_there() {
     // The session is the server's own dictionary: putting "username" in it is logging in.
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.post("/session/insert", &[("key", "username"), ("value", "bob")]).await;
     browser.get("/").await.assert_contains("Logged in as bob");
 }
@@ -181,7 +181,7 @@ async fn a_session_too_big_for_a_cookie_is_refused_with_413_and_nothing_is_lost(
 
 #[actix_web::test]
 async fn an_insert_without_a_key_is_a_400() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.post("/session/insert", &[("value", "x")]).await.assert_status(400);
 }
 
@@ -194,7 +194,7 @@ async fn the_inspector_shows_the_decrypted_dictionary() {
 }
 
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
-shared::bad_input_tests!(crate::LESSON);
+shared::bad_input_tests!(crate::LESSON, crate::app);
 
 /// 10 000 random `session` cookies (anything a browser can send, base64-looking junk, and the
 /// server's own cookie with a character changed, cut short or lengthened): none of them is a
@@ -211,7 +211,7 @@ mod random_cookies {
     use proptest::test_runner::{Config, TestCaseError, TestRunner};
     use shared::testkit::TestClient;
 
-    use crate::LESSON;
+    use crate::{LESSON, app};
 
     fn values(genuine: String) -> impl Strategy<Value = String> {
         let mutated = genuine.clone();
@@ -249,7 +249,7 @@ mod random_cookies {
     #[test]
     fn only_a_cookie_encrypted_with_this_servers_key_is_a_session() {
         let system = System::new();
-        let mut browser = system.block_on(TestClient::new(&LESSON));
+        let mut browser = system.block_on(TestClient::new(&LESSON, app));
         let anonymous = system.block_on(browser.get("/")).main().to_string();
         system.block_on(browser.post("/login", &[("username", "O'Neil/Ann")])).assert_redirect("/");
         let genuine = browser.cookie("session").expect("the login set a cookie").to_string();

@@ -8,7 +8,7 @@ use actix_web::cookie::time::{Duration, OffsetDateTime};
 use shared::testkit::TestClient;
 use shared::{Clock, Config};
 
-use crate::LESSON;
+use crate::{LESSON, app};
 
 /// 2023-11-14 22:13:20 UTC: any fixed start will do.
 fn start() -> OffsetDateTime {
@@ -16,12 +16,12 @@ fn start() -> OffsetDateTime {
 }
 
 async fn browser(config: Config, clock: &Clock) -> TestClient {
-    TestClient::with_clock(&LESSON, config, clock.clone()).await
+    TestClient::with_clock(&LESSON, config, clock.clone(), app).await
 }
 
 async fn logged_in_as(name: &str, config: Config, clock: &Clock) -> TestClient {
     let mut browser = browser(config, clock).await;
-    browser.post("/login", &[("nm", name)]).await.assert_redirect("/user");
+    browser.post("/login", &[("username", name)]).await.assert_redirect("/");
     browser
 }
 
@@ -29,24 +29,28 @@ fn config() -> Config {
     Config::for_tests(5)
 }
 
+/// The home page's greeting, logged in as alice or not logged in.
+const ALICE: &str = "Logged in as alice";
+const LOGGED_OUT: &str = "You are not logged in!";
+
 #[actix_web::test]
-async fn a_new_visitor_is_not_logged_in_and_is_sent_from_user_to_login() {
-    let mut browser = TestClient::new(&LESSON).await;
+async fn a_new_visitor_is_not_logged_in_and_the_login_page_shows_the_form() {
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/login").await.assert_status(200).assert_contains(r#"name="username""#);
 }
 
 // ANCHOR: round_trip
 #[actix_web::test]
-async fn login_shows_the_user_page_and_logout_sends_you_back_to_login() {
+async fn login_greets_you_on_the_home_page_and_logout_takes_the_name_out() {
     let clock = Clock::manual(start());
     let mut browser = logged_in_as("alice", config(), &clock).await;
-    browser.get("/user").await.assert_status(200).assert_contains(r#"<h1 id="user">alice</h1>"#);
-    // Already logged in: the login page sends you on to /user, as in the tutorial.
-    browser.get("/login").await.assert_redirect("/user");
+    browser.get("/").await.assert_status(200).assert_contains(ALICE);
+    // Already logged in: the login page sends you on to the home page, as in the tutorial.
+    browser.get("/login").await.assert_redirect("/");
 
-    browser.get("/logout").await.assert_redirect("/login");
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/logout").await.assert_redirect("/");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 // ANCHOR_END: round_trip
 
@@ -55,7 +59,7 @@ async fn login_shows_the_user_page_and_logout_sends_you_back_to_login() {
 async fn a_permanent_session_cookie_carries_max_age_and_expires_of_five_minutes() {
     let clock = Clock::manual(start());
     let mut browser = browser(config(), &clock).await;
-    let res = browser.post("/login", &[("nm", "alice")]).await;
+    let res = browser.post("/login", &[("username", "alice")]).await;
     res.set_cookie("session")
         .assert_max_age(300)
         .assert_expires(start() + Duration::minutes(5))
@@ -70,7 +74,7 @@ async fn session_lifetime_accepts_seconds_minutes_and_days() {
     for (value, seconds) in [("300", 300), ("5m", 300), ("7d", 7 * 24 * 60 * 60)] {
         let clock = Clock::manual(start());
         let mut browser = browser(config().with("SESSION_LIFETIME", value), &clock).await;
-        let res = browser.post("/login", &[("nm", "alice")]).await;
+        let res = browser.post("/login", &[("username", "alice")]).await;
         res.set_cookie("session").assert_max_age(seconds);
     }
 }
@@ -80,7 +84,7 @@ async fn a_permanent_session_survives_a_browser_restart() {
     let clock = Clock::manual(start());
     let mut browser = logged_in_as("alice", config(), &clock).await;
     browser.restart();
-    browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
+    browser.get("/").await.assert_contains(ALICE);
 }
 
 #[actix_web::test]
@@ -91,10 +95,10 @@ async fn a_session_that_is_not_permanent_gets_a_browser_session_cookie_and_ends_
     let res = browser.post("/session/permanent", &[]).await;
     res.assert_redirect("/session");
     res.set_cookie("session").assert_browser_session();
-    browser.get("/user").await.assert_contains("not permanent");
+    browser.get("/").await.assert_contains("not permanent");
 
     browser.restart();
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 // ANCHOR_END: permanent
 
@@ -108,7 +112,7 @@ async fn session_always_permanent_makes_every_session_permanent_like_the_before_
     let res = browser.get("/").await;
     res.set_cookie("session").assert_max_age(7 * 24 * 60 * 60);
     // And a session cannot be made non-permanent: the hook sets it back on every request.
-    browser.post("/login", &[("nm", "alice")]).await;
+    browser.post("/login", &[("username", "alice")]).await;
     let res = browser.post("/session/permanent", &[]).await;
     res.set_cookie("session").assert_max_age(7 * 24 * 60 * 60);
 }
@@ -131,13 +135,12 @@ async fn a_cookie_replayed_after_expiry_is_treated_as_logged_out() {
 
     clock.advance(Duration::minutes(6));
     // The browser has forgotten the cookie (Max-Age passed)...
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
     assert_eq!(browser.cookie("session"), None);
     // ...but whoever kept a copy sends it anyway. The server reads `_expires` inside it.
     browser.set_cookie("session", &copied);
-    let res = browser.get("/user").await;
-    res.assert_redirect("/login");
-    browser.get("/").await.assert_contains("You are not logged in!");
+    let res = browser.get("/").await;
+    res.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -148,7 +151,7 @@ async fn a_browser_session_cookie_is_refused_after_the_lifetime_too() {
     browser.post("/session/permanent", &[]).await;
     clock.advance(Duration::minutes(5));
     assert!(browser.cookie("session").is_some(), "the browser still has it");
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -160,7 +163,7 @@ async fn a_cookie_replayed_before_expiry_still_works_the_cookie_store_cannot_rev
     browser.get("/logout").await;
     clock.advance(Duration::minutes(4));
     browser.set_cookie("session", &copied);
-    browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
+    browser.get("/").await.assert_contains(ALICE);
 }
 
 #[actix_web::test]
@@ -170,10 +173,10 @@ async fn logging_in_again_with_an_expired_cookie_starts_a_fresh_session() {
     let copied = browser.cookie("session").unwrap().to_string();
     clock.advance(Duration::hours(1));
     browser.set_cookie("session", &copied);
-    let res = browser.post("/login", &[("nm", "bob")]).await;
-    res.assert_redirect("/user");
+    let res = browser.post("/login", &[("username", "bob")]).await;
+    res.assert_redirect("/");
     res.set_cookie("session").assert_max_age(300);
-    browser.get("/user").await.assert_contains(r#"<h1 id="user">bob</h1>"#);
+    browser.get("/").await.assert_contains("Logged in as bob");
 }
 // ANCHOR_END: replay
 
@@ -185,12 +188,14 @@ mod actix_session_alone {
     use actix_session::config::PersistentSession;
     use actix_session::storage::CookieSessionStore;
     use actix_session::{Session, SessionMiddleware};
+    use actix_web::body::MessageBody;
     use actix_web::cookie::time::Duration;
-    use actix_web::{HttpResponse, web};
+    use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+    use actix_web::{App, HttpResponse, web};
     use shared::testkit::TestClient;
     use shared::{Clock, Config, CookieKind, Lesson, Site};
 
-    use super::start;
+    use super::{LOGGED_OUT, start};
 
     static ACTIX_ONLY: Lesson = Lesson {
         number: 5,
@@ -199,33 +204,40 @@ mod actix_session_alone {
         nav: &[],
         templates: &[],
         cookies: &[("session", CookieKind::Private)],
-        app,
     };
 
-    fn app(cfg: &mut web::ServiceConfig, site: &Site) {
+    fn app(
+        site: Site,
+    ) -> App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
         let lifecycle = PersistentSession::default().session_ttl(Duration::minutes(5));
         let middleware =
             SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
                 .cookie_name("session".to_string())
                 .session_lifecycle(lifecycle)
                 .build();
-        cfg.service(
-            web::scope("")
-                .wrap(middleware)
-                .route(
-                    "/login",
-                    web::post().to(|session: Session| async move {
-                        session.insert("user", "alice").map(|()| HttpResponse::Ok().finish())
-                    }),
-                )
-                .route(
-                    "/user",
-                    web::get().to(|session: Session| async move {
-                        let user = session.get::<String>("user").ok().flatten();
-                        HttpResponse::Ok().body(user.unwrap_or_else(|| "nobody".into()))
-                    }),
-                ),
-        );
+        App::new()
+            .route(
+                "/login",
+                web::post().to(|session: Session| async move {
+                    session.insert("username", "alice").map(|()| HttpResponse::Ok().finish())
+                }),
+            )
+            .route(
+                "/",
+                web::get().to(|session: Session| async move {
+                    let username = session.get::<String>("username").ok().flatten();
+                    HttpResponse::Ok().body(username.unwrap_or_else(|| "nobody".into()))
+                }),
+            )
+            .wrap(middleware)
     }
 
     #[actix_web::test]
@@ -234,27 +246,28 @@ mod actix_session_alone {
         // and cookies do not care about ports, so this happens in the course.
         let clock = Clock::manual(start());
         let config = Config::for_tests(5);
-        let mut other = TestClient::with_clock(&ACTIX_ONLY, config.clone(), clock.clone()).await;
+        let mut other =
+            TestClient::with_clock(&ACTIX_ONLY, config.clone(), clock.clone(), app).await;
         other.post("/login", &[]).await;
-        assert_eq!(other.get("/user").await.body(), "alice");
+        assert_eq!(other.get("/").await.body(), "alice");
 
-        let mut browser = TestClient::with_clock(&crate::LESSON, config, clock).await;
+        let mut browser = TestClient::with_clock(&crate::LESSON, config, clock, crate::app).await;
         browser.set_cookie("session", other.cookie("session").unwrap());
-        browser.get("/user").await.assert_redirect("/login");
+        browser.get("/").await.assert_contains(LOGGED_OUT);
     }
 
     #[actix_web::test]
     async fn actix_session_alone_accepts_a_cookie_replayed_after_its_max_age() {
         let clock = Clock::manual(start());
         let mut browser =
-            TestClient::with_clock(&ACTIX_ONLY, Config::for_tests(5), clock.clone()).await;
+            TestClient::with_clock(&ACTIX_ONLY, Config::for_tests(5), clock.clone(), app).await;
         browser.post("/login", &[]).await.set_cookie("session").assert_max_age(300);
         let copied = browser.cookie("session").unwrap().to_string();
 
         clock.advance(Duration::days(30));
-        assert_eq!(browser.get("/user").await.body(), "nobody", "the browser forgot it");
+        assert_eq!(browser.get("/").await.body(), "nobody", "the browser forgot it");
         browser.set_cookie("session", &copied);
-        assert_eq!(browser.get("/user").await.body(), "alice", "the server still takes it");
+        assert_eq!(browser.get("/").await.body(), "alice", "the server still takes it");
     }
 }
 // ANCHOR_END: actix_alone
@@ -267,15 +280,15 @@ async fn with_sliding_expiry_each_visit_pushes_the_end_back_a_full_lifetime() {
     // A visit every four minutes for twenty minutes: never five minutes idle.
     for _ in 0..5 {
         clock.advance(Duration::minutes(4));
-        let res = browser.get("/user").await;
-        res.assert_contains(r#"<h1 id="user">alice</h1>"#);
+        let res = browser.get("/").await;
+        res.assert_contains(ALICE);
         res.set_cookie("session")
             .assert_max_age(300)
             .assert_expires(clock.now() + Duration::minutes(5));
     }
     // Five minutes without a visit, and it is over.
     clock.advance(Duration::minutes(5));
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -285,13 +298,13 @@ async fn with_an_absolute_limit_the_session_ends_five_minutes_after_login_howeve
     let mut browser = logged_in_as("alice", config, &clock).await;
     for _ in 0..4 {
         clock.advance(Duration::minutes(1));
-        let res = browser.get("/user").await;
-        res.assert_contains(r#"<h1 id="user">alice</h1>"#);
+        let res = browser.get("/").await;
+        res.assert_contains(ALICE);
         // Nothing changed in the session, so no new cookie: the first one's Max-Age still runs.
         assert!(!res.has_set_cookie("session"));
     }
     clock.advance(Duration::minutes(1)); // five minutes after login
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -306,11 +319,11 @@ async fn with_an_absolute_limit_a_rewritten_cookie_keeps_the_original_end() {
 }
 
 #[actix_web::test]
-async fn the_user_page_says_when_the_session_ends() {
+async fn the_home_page_says_when_the_session_ends() {
     let clock = Clock::manual(start());
     let mut browser = logged_in_as("alice", config(), &clock).await;
     browser
-        .get("/user")
+        .get("/")
         .await
         .assert_contains("at Tue, 14 Nov 2023 22:18:20 +0000, 300 seconds from now")
         .assert_contains("every request pushes the end back")
@@ -343,14 +356,14 @@ async fn the_session_page_cannot_change_the_servers_own_entries() {
     let res = browser.post("/session/remove", &[("key", "_expires")]).await;
     res.assert_status(400).assert_contains("belong to the server");
     clock.advance(Duration::minutes(5));
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
 async fn session_cookie_secure_switches_the_secure_attribute_on() {
     let config = config().with("SESSION_COOKIE_SECURE", "1");
-    let mut browser = TestClient::with_config(&LESSON, config).await;
-    let res = browser.post("/login", &[("nm", "alice")]).await;
+    let mut browser = TestClient::with_config(&LESSON, config, app).await;
+    let res = browser.post("/login", &[("username", "alice")]).await;
     res.set_cookie("session").assert_secure(true).assert_http_only().assert_max_age(300);
 }
 
@@ -364,27 +377,26 @@ async fn a_tampered_cookie_means_logged_out() {
     let middle = bytes.len() / 2;
     bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
     browser.set_cookie("session", std::str::from_utf8(&bytes).unwrap());
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
 async fn garbage_in_the_session_cookie_means_logged_out_not_an_error() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     for garbage in ["", "x", "%%%", "not-base64!!", &"A".repeat(3000)] {
         browser.set_cookie("session", garbage);
-        browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
-        browser.get("/user").await.assert_redirect("/login");
+        browser.get("/").await.assert_status(200).assert_contains(LOGGED_OUT);
     }
 }
 
 #[actix_web::test]
 async fn a_missing_or_empty_name_reshows_the_form_with_a_message_and_400() {
-    let mut browser = TestClient::new(&LESSON).await;
-    for fields in [&[][..], &[("nm", "")], &[("nm", " ")], &[("username", "alice")]] {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    for fields in [&[][..], &[("username", "")], &[("username", " ")], &[("nm", "alice")]] {
         let res = browser.post("/login", fields).await;
         res.assert_status(400)
             .assert_contains("Please enter a name of 1 to 64 characters.")
-            .assert_contains(r#"name="nm""#);
+            .assert_contains(r#"name="username""#);
         assert!(!res.has_set_cookie("session"));
     }
 }
@@ -393,7 +405,7 @@ async fn a_missing_or_empty_name_reshows_the_form_with_a_message_and_400() {
 async fn a_script_in_the_name_comes_back_escaped() {
     let clock = Clock::manual(start());
     let mut browser = logged_in_as("<script>alert(1)</script>", config(), &clock).await;
-    for page in ["/user", "/"] {
+    for page in ["/", "/session"] {
         let res = browser.get(page).await;
         res.assert_contains("&lt;script&gt;alert(1)&lt;/script&gt;");
         assert!(!res.body().contains("<script>"));
@@ -411,7 +423,7 @@ async fn the_session_page_can_still_insert_remove_and_clear() {
     let res = browser.post("/session/clear", &[]).await;
     res.assert_redirect("/session");
     browser.get("/session").await.assert_contains("The session is empty.");
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -421,8 +433,8 @@ async fn a_session_too_big_for_a_cookie_is_refused_with_413_and_nothing_is_lost(
     let big = "x".repeat(3000);
     let res = browser.post("/session/insert", &[("key", "big"), ("value", big.as_str())]).await;
     res.assert_status(413).assert_contains("Not stored");
-    browser.get("/user").await.assert_contains(r#"<h1 id="user">alice</h1>"#);
+    browser.get("/").await.assert_contains(ALICE);
 }
 
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
-shared::bad_input_tests!(crate::LESSON);
+shared::bad_input_tests!(crate::LESSON, crate::app);

@@ -1,6 +1,6 @@
 //! What lesson 06 shows, as tests. Run with: just test 06
 //!
-//! The demo users: `aaa` / `open-sesame` and `bbb` / `0000`. Each sign-in really runs Argon2id
+//! The demo users: `aaa` / `open-sesame` and `bbb` / `0000`. Each login really runs Argon2id
 //! (the argon2 crate is optimised even in debug builds: see the workspace Cargo.toml).
 
 use actix_web::cookie::time::{Duration, OffsetDateTime};
@@ -9,7 +9,7 @@ use shared::hashing::Hashing;
 use shared::testkit::TestClient;
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
+use crate::{LESSON, app};
 
 /// The flash area of a page (the base layout puts it above `<main>`), or `""`.
 fn flashes(res: &shared::testkit::TestResponse) -> &str {
@@ -24,12 +24,12 @@ fn start() -> OffsetDateTime {
 }
 
 async fn browser(config: Config, clock: &Clock) -> TestClient {
-    TestClient::with_clock(&LESSON, config, clock.clone()).await
+    TestClient::with_clock(&LESSON, config, clock.clone(), app).await
 }
 
-async fn signed_in_as(username: &str, password: &str, clock: &Clock) -> TestClient {
+async fn logged_in_as(username: &str, password: &str, clock: &Clock) -> TestClient {
     let mut browser = browser(Config::for_tests(6), clock).await;
-    let res = browser.post("/sign-in", &[("username", username), ("password", password)]).await;
+    let res = browser.post("/login", &[("username", username), ("password", password)]).await;
     res.assert_redirect("/");
     browser
 }
@@ -37,25 +37,25 @@ async fn signed_in_as(username: &str, password: &str, clock: &Clock) -> TestClie
 const FAILED: &str = "Wrong username or password.";
 
 #[actix_web::test]
-async fn an_anonymous_visitor_is_sent_from_the_profile_to_sign_in() {
-    let mut browser = TestClient::new(&LESSON).await;
-    browser.get("/").await.assert_redirect("/sign-in");
-    browser.get("/sign-in").await.assert_status(200).assert_contains(r#"name="password""#);
+async fn an_anonymous_visitor_is_sent_from_the_home_page_to_login() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    browser.get("/").await.assert_redirect("/login");
+    browser.get("/login").await.assert_status(200).assert_contains(r#"name="password""#);
 }
 
-// ANCHOR: sign_in
+// ANCHOR: login
 #[actix_web::test]
-async fn the_right_password_signs_you_in_and_shows_your_profile() {
+async fn the_right_password_logs_you_in_and_shows_your_profile() {
     let clock = Clock::manual(start());
-    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    let mut browser = logged_in_as("aaa", "open-sesame", &clock).await;
     browser
         .get("/")
         .await
         .assert_status(200)
         .assert_contains("Profile of aaa")
         .assert_contains("likes long walks");
-    // Already signed in: the sign-in page sends you on to the profile.
-    browser.get("/sign-in").await.assert_redirect("/");
+    // Already logged in: the login page sends you on to the home page.
+    browser.get("/login").await.assert_redirect("/");
 }
 
 #[actix_web::test]
@@ -64,17 +64,17 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_redirect_and_the_same
     for (username, password) in [("aaa", "0000"), ("nobody", "open-sesame"), ("AAA", "open-sesame")]
     {
         let mut browser = browser(Config::for_tests(6), &clock).await;
-        let res = browser.post("/sign-in", &[("username", username), ("password", password)]).await;
-        res.assert_redirect("/sign-in");
-        let page = browser.get("/sign-in").await;
+        let res = browser.post("/login", &[("username", username), ("password", password)]).await;
+        res.assert_redirect("/login");
+        let page = browser.get("/login").await;
         assert!(flashes(&page).contains(FAILED), "{}", page.body());
-        browser.get("/").await.assert_redirect("/sign-in");
+        browser.get("/").await.assert_redirect("/login");
     }
 }
 
 #[actix_web::test]
 async fn empty_or_missing_fields_send_you_back_with_a_message() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let cases: [&[(&str, &str)]; 4] = [
         &[],
         &[("username", "aaa")],
@@ -82,52 +82,52 @@ async fn empty_or_missing_fields_send_you_back_with_a_message() {
         &[("username", " "), ("password", "open-sesame")],
     ];
     for fields in cases {
-        browser.post("/sign-in", fields).await.assert_redirect("/sign-in");
-        let page = browser.get("/sign-in").await;
+        browser.post("/login", fields).await.assert_redirect("/login");
+        let page = browser.get("/login").await;
         assert!(flashes(&page).contains("Please enter a username and a password."));
     }
 }
 
 #[actix_web::test]
 async fn a_body_that_is_not_a_form_is_a_4xx_not_a_500() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let req = TestRequest::post()
-        .uri("/sign-in")
+        .uri("/login")
         .insert_header(("content-type", "application/json"))
         .set_payload(r#"{"username":"aaa"}"#);
     browser.send(req).await.assert_status(415);
 }
-// ANCHOR_END: sign_in
+// ANCHOR_END: login
 
 // ANCHOR: session
 #[actix_web::test]
-async fn only_the_user_id_goes_into_the_session_never_the_password_or_its_hash() {
+async fn only_the_username_goes_into_the_session_never_the_password_or_its_hash() {
     let clock = Clock::manual(start());
-    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    let mut browser = logged_in_as("aaa", "open-sesame", &clock).await;
     let res = browser.get("/session").await;
-    res.assert_contains("<td><code>user_id</code></td>")
+    res.assert_contains("<td><code>username</code></td>")
         .assert_contains("<code>&quot;aaa&quot;</code>");
     // What the server decrypted from the cookie, as the inspector shows it.
     let decrypted = res.body().split("Decrypted with").nth(1).unwrap();
     let decrypted = decrypted.split("</td>").next().unwrap();
-    assert!(decrypted.contains("user_id"), "{decrypted}");
+    assert!(decrypted.contains("username"), "{decrypted}");
     for secret in ["open-sesame", "argon2", "password", "likes long walks"] {
         assert!(!decrypted.contains(secret), "{secret} in the session: {decrypted}");
     }
 }
 
 #[actix_web::test]
-async fn signing_in_starts_a_new_session_with_nothing_from_before_it() {
+async fn logging_in_starts_a_new_session_with_nothing_from_before_it() {
     // An absolute limit makes it visible: the anonymous session began with a failed attempt
-    // four minutes before the sign-in, and the signed-in one still gets its full five minutes.
+    // four minutes before the login, and the logged-in one still gets its full five minutes.
     let config = Config::for_tests(6).with("SESSION_REFRESH_EACH_REQUEST", "0");
     let clock = Clock::manual(start());
     let mut browser = browser(config, &clock).await;
-    browser.post("/sign-in", &[("username", "aaa"), ("password", "wrong")]).await;
+    browser.post("/login", &[("username", "aaa"), ("password", "wrong")]).await;
     let before = browser.cookie("session").unwrap().to_string();
 
     clock.advance(Duration::minutes(4));
-    let res = browser.post("/sign-in", &[("username", "aaa"), ("password", "open-sesame")]).await;
+    let res = browser.post("/login", &[("username", "aaa"), ("password", "open-sesame")]).await;
     res.assert_redirect("/");
     assert_ne!(res.set_cookie("session").value(), before, "a new session cookie");
     // The failed attempt's message did not survive into the new session.
@@ -136,18 +136,18 @@ async fn signing_in_starts_a_new_session_with_nothing_from_before_it() {
 
     clock.advance(Duration::minutes(4)); // nine minutes after the anonymous session began
     browser.get("/").await.assert_contains("Profile of aaa");
-    clock.advance(Duration::minutes(1)); // five after the sign-in
-    browser.get("/").await.assert_redirect("/sign-in");
+    clock.advance(Duration::minutes(1)); // five after the login
+    browser.get("/").await.assert_redirect("/login");
 }
 
 #[actix_web::test]
 async fn the_session_page_is_read_only_now() {
     let clock = Clock::manual(start());
     let mut browser = browser(Config::for_tests(6), &clock).await;
-    // In lesson 05 this would have signed you in as anyone you liked.
-    let res = browser.post("/session/insert", &[("key", "user_id"), ("value", "aaa")]).await;
+    // In lesson 05 this would have logged you in as anyone you liked.
+    let res = browser.post("/session/insert", &[("key", "username"), ("value", "aaa")]).await;
     res.assert_status(404);
-    browser.get("/").await.assert_redirect("/sign-in");
+    browser.get("/").await.assert_redirect("/login");
 }
 // ANCHOR_END: session
 
@@ -155,67 +155,67 @@ async fn the_session_page_is_read_only_now() {
 #[actix_web::test]
 async fn a_flash_message_is_shown_once_then_gone() {
     let clock = Clock::manual(start());
-    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    let mut browser = logged_in_as("aaa", "open-sesame", &clock).await;
     assert!(flashes(&browser.get("/").await).contains("Welcome, aaa!"));
     assert_eq!(flashes(&browser.get("/").await), "");
 }
 
 #[actix_web::test]
 async fn flash_messages_do_not_pile_up_in_the_cookie() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     for _ in 0..20 {
-        browser.post("/sign-in", &[("username", "aaa"), ("password", "wrong")]).await;
+        browser.post("/login", &[("username", "aaa"), ("password", "wrong")]).await;
     }
     assert!(browser.cookie("session").unwrap().len() < 400);
-    let page = browser.get("/sign-in").await;
+    let page = browser.get("/login").await;
     assert_eq!(flashes(&page).matches(FAILED).count(), 1, "{}", page.body());
 }
 // ANCHOR_END: flash
 
-// ANCHOR: sign_out
+// ANCHOR: logout
 #[actix_web::test]
-async fn signing_out_ends_the_session_and_says_so() {
+async fn logging_out_ends_the_session_and_says_so() {
     let clock = Clock::manual(start());
-    let mut browser = signed_in_as("bbb", "0000", &clock).await;
-    browser.get("/sign-out").await.assert_redirect("/sign-in");
-    let page = browser.get("/sign-in").await;
-    assert!(flashes(&page).contains("You have signed out."));
-    browser.get("/").await.assert_redirect("/sign-in");
-    browser.get("/session").await.assert_not_contains("<td><code>user_id</code></td>");
+    let mut browser = logged_in_as("bbb", "0000", &clock).await;
+    browser.get("/logout").await.assert_redirect("/login");
+    let page = browser.get("/login").await;
+    assert!(flashes(&page).contains("You have logged out."));
+    browser.get("/").await.assert_redirect("/login");
+    browser.get("/session").await.assert_not_contains("<td><code>username</code></td>");
 }
-// ANCHOR_END: sign_out
+// ANCHOR_END: logout
 
 #[actix_web::test]
-async fn a_signed_in_session_still_expires_on_the_server() {
+async fn a_logged_in_session_still_expires_on_the_server() {
     let clock = Clock::manual(start());
-    let mut browser = signed_in_as("aaa", "open-sesame", &clock).await;
+    let mut browser = logged_in_as("aaa", "open-sesame", &clock).await;
     let copied = browser.cookie("session").unwrap().to_string();
     clock.advance(Duration::minutes(5));
     browser.set_cookie("session", &copied);
-    browser.get("/").await.assert_redirect("/sign-in");
+    browser.get("/").await.assert_redirect("/login");
 }
 
 #[actix_web::test]
-async fn garbage_in_the_session_cookie_means_signed_out_not_an_error() {
-    let mut browser = TestClient::new(&LESSON).await;
+async fn garbage_in_the_session_cookie_means_logged_out_not_an_error() {
+    let mut browser = TestClient::new(&LESSON, app).await;
     for garbage in ["", "x", "%%%", "not-base64!!", &"A".repeat(3000)] {
         browser.set_cookie("session", garbage);
-        browser.get("/").await.assert_redirect("/sign-in");
+        browser.get("/").await.assert_redirect("/login");
     }
 }
 
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
 // ANCHOR: busy
 #[actix_web::test]
-async fn a_sign_in_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
+async fn a_login_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let clock = Clock::manual(start());
     let site = Site::with_clock(&LESSON, Config::for_tests(6), clock).unwrap();
-    let mut browser = TestClient::for_site(site.with_hashing(Hashing::none_free())).await;
-    let res = browser.post("/sign-in", &[("username", "aaa"), ("password", "open-sesame")]).await;
+    let mut browser = TestClient::for_site(site.with_hashing(Hashing::none_free()), app).await;
+    let res = browser.post("/login", &[("username", "aaa"), ("password", "open-sesame")]).await;
     res.assert_status(503).assert_contains("Too many sign-ins at once");
     assert_eq!(res.header("retry-after"), Some("5"));
-    browser.get("/").await.assert_redirect("/sign-in");
+    browser.get("/").await.assert_redirect("/login");
 }
 // ANCHOR_END: busy
 
-shared::bad_input_tests!(crate::LESSON);
+shared::bad_input_tests!(crate::LESSON, crate::app);

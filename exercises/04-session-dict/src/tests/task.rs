@@ -2,7 +2,7 @@
 
 use shared::testkit::TestClient;
 
-use crate::LESSON;
+use crate::{LESSON, app};
 
 /// Adds `item` to the cart, as the form on /cart does, and expects the redirect back.
 async fn add(browser: &mut TestClient, item: &str) {
@@ -16,13 +16,13 @@ fn line(item: &str, quantity: u32) -> String {
 
 #[actix_web::test]
 async fn a_new_visitor_has_an_empty_cart() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.get("/cart").await.assert_status(200).assert_contains("Your cart is empty.");
 }
 
 #[actix_web::test]
 async fn adding_an_item_puts_one_in_the_cart() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     add(&mut browser, "apple").await;
     browser
         .get("/cart")
@@ -34,7 +34,7 @@ async fn adding_an_item_puts_one_in_the_cart() {
 
 #[actix_web::test]
 async fn adding_the_same_item_again_counts_it_again() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     for item in ["apple", "bread", " apple "] {
         add(&mut browser, item).await;
     }
@@ -48,7 +48,7 @@ async fn adding_the_same_item_again_counts_it_again() {
 
 #[actix_web::test]
 async fn removing_takes_one_away_and_the_last_one_takes_the_line_away() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     add(&mut browser, "apple").await;
     add(&mut browser, "apple").await;
     browser.post("/cart/remove", &[("item", "apple")]).await.assert_redirect("/cart");
@@ -64,7 +64,7 @@ async fn removing_takes_one_away_and_the_last_one_takes_the_line_away() {
 
 #[actix_web::test]
 async fn the_cart_lives_in_the_encrypted_session_next_to_the_login() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     browser.post("/login", &[("username", "alice")]).await.assert_redirect("/");
     add(&mut browser, "apple").await;
     let cookie = browser.cookie("session").unwrap();
@@ -80,13 +80,13 @@ async fn the_cart_lives_in_the_encrypted_session_next_to_the_login() {
     browser.get("/logout").await;
     browser.get("/cart").await.assert_contains(&line("apple", 1));
     // Another browser has a session, and a cart, of its own.
-    let mut other = TestClient::for_site(browser.site().clone()).await;
+    let mut other = TestClient::for_site(browser.site().clone(), app).await;
     other.get("/cart").await.assert_contains("Your cart is empty.");
 }
 
 #[actix_web::test]
 async fn an_empty_missing_or_too_long_item_is_refused_with_400_and_the_cart_is_kept() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     add(&mut browser, "apple").await;
     let long = "x".repeat(65);
     for fields in [&[("item", "")][..], &[("item", "   ")], &[], &[("item", long.as_str())]] {
@@ -100,7 +100,7 @@ async fn an_empty_missing_or_too_long_item_is_refused_with_400_and_the_cart_is_k
 
 #[actix_web::test]
 async fn a_cart_too_big_for_the_cookie_is_refused_with_413_and_nothing_is_lost() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     let item = |n: usize| format!("{n:02}-{}", "x".repeat(57));
     let mut added = 0;
     let refused = loop {
@@ -125,7 +125,7 @@ async fn a_cart_too_big_for_the_cookie_is_refused_with_413_and_nothing_is_lost()
 
 #[actix_web::test]
 async fn item_names_come_back_escaped() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     add(&mut browser, "<script>alert(1)</script>").await;
     let res = browser.get("/cart").await;
     res.assert_contains(&line("&lt;script&gt;alert(1)&lt;/script&gt;", 1));
@@ -134,7 +134,7 @@ async fn item_names_come_back_escaped() {
 
 #[actix_web::test]
 async fn something_else_stored_under_cart_counts_as_an_empty_cart() {
-    let mut browser = TestClient::new(&LESSON).await;
+    let mut browser = TestClient::new(&LESSON, app).await;
     // /session stores any text under any key: here a string where the cart belongs.
     browser.post("/session/insert", &[("key", "cart"), ("value", "hello")]).await;
     browser.get("/cart").await.assert_status(200).assert_contains("Your cart is empty.");

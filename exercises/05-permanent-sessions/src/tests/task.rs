@@ -8,9 +8,11 @@ use actix_web::cookie::time::{Duration, OffsetDateTime};
 use shared::testkit::TestClient;
 use shared::{Clock, Config};
 
-use crate::LESSON;
+use crate::{LESSON, app};
 
-const ALICE: &str = r#"<h1 id="user">alice</h1>"#;
+/// The home page's greeting, logged in as alice or not logged in.
+const ALICE: &str = "Logged in as alice";
+const LOGGED_OUT: &str = "You are not logged in!";
 
 /// 2023-11-14 22:13:20 UTC: any fixed start will do.
 fn start() -> OffsetDateTime {
@@ -24,17 +26,17 @@ fn config() -> Config {
 
 /// A browser that logged in as alice at the clock's time.
 async fn logged_in(config: Config, clock: &Clock) -> TestClient {
-    let mut browser = TestClient::with_clock(&LESSON, config, clock.clone()).await;
-    browser.post("/login", &[("nm", "alice")]).await.assert_redirect("/user");
+    let mut browser = TestClient::with_clock(&LESSON, config, clock.clone(), app).await;
+    browser.post("/login", &[("username", "alice")]).await.assert_redirect("/");
     browser
 }
 
-/// Comes back to /user every four minutes, `visits` times: never five minutes idle, so the
+/// Comes back to the home page every four minutes, `visits` times: never five minutes idle, so the
 /// sliding lifetime alone would keep the session going for ever.
 async fn keep_coming_back(browser: &mut TestClient, clock: &Clock, visits: u32) {
     for _ in 0..visits {
         clock.advance(Duration::minutes(4));
-        browser.get("/user").await.assert_contains(ALICE);
+        browser.get("/").await.assert_contains(ALICE);
     }
 }
 
@@ -45,8 +47,7 @@ async fn a_session_that_keeps_sliding_still_ends_an_hour_after_the_login() {
     keep_coming_back(&mut browser, &clock, 14).await; // the last visit 56 minutes after the login
 
     clock.advance(Duration::minutes(4)); // 60 minutes after the login
-    browser.get("/user").await.assert_redirect("/login");
-    browser.get("/").await.assert_contains("You are not logged in!");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -57,26 +58,26 @@ async fn near_the_limit_the_cookie_gets_only_the_time_that_is_left() {
 
     // Far from the limit, a full lifetime as in lesson 05...
     clock.advance(Duration::minutes(1)); // 53
-    let res = browser.get("/user").await;
+    let res = browser.get("/").await;
     res.set_cookie("session").assert_max_age(300);
     // ...and close to it, only what is left: the browser forgets the cookie at the limit too.
     clock.advance(Duration::minutes(3)); // 56
-    let res = browser.get("/user").await;
+    let res = browser.get("/").await;
     res.set_cookie("session").assert_max_age(240).assert_expires(start() + Duration::hours(1));
     // After that the end does not move any more, so there is no new cookie to send.
     clock.advance(Duration::minutes(1)); // 57
-    assert!(!browser.get("/user").await.has_set_cookie("session"));
+    assert!(!browser.get("/").await.has_set_cookie("session"));
     assert_eq!(browser.cookie_expires_at("session"), Some(start() + Duration::hours(1)));
 }
 
 #[actix_web::test]
-async fn the_user_page_counts_down_to_the_absolute_limit() {
+async fn the_home_page_counts_down_to_the_absolute_limit() {
     let clock = Clock::manual(start());
     let mut browser = logged_in(config(), &clock).await;
     keep_coming_back(&mut browser, &clock, 14).await; // 56
     clock.advance(Duration::minutes(2)); // 58
     browser
-        .get("/user")
+        .get("/")
         .await
         .assert_contains("at Tue, 14 Nov 2023 23:13:20 +0000, 120 seconds from now");
 }
@@ -107,7 +108,7 @@ async fn a_copied_cookie_is_refused_after_the_limit_even_if_it_never_went_idle()
     // Four minutes later the copy has not been idle for five: only the limit stops it.
     clock.advance(Duration::minutes(4)); // 60
     browser.set_cookie("session", &copied);
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -116,11 +117,11 @@ async fn logging_in_again_starts_a_new_limit() {
     let mut browser = logged_in(config(), &clock).await;
     keep_coming_back(&mut browser, &clock, 12).await; // 48
     clock.advance(Duration::minutes(2)); // 50: the name again, a new login
-    browser.post("/login", &[("nm", "alice")]).await.assert_redirect("/user");
+    browser.post("/login", &[("username", "alice")]).await.assert_redirect("/");
 
     keep_coming_back(&mut browser, &clock, 14).await; // 106: past the first login's hour
     clock.advance(Duration::minutes(4)); // 110: an hour after the second login
-    browser.get("/user").await.assert_redirect("/login");
+    browser.get("/").await.assert_contains(LOGGED_OUT);
 }
 
 #[actix_web::test]
@@ -131,13 +132,13 @@ async fn a_limit_shorter_than_the_lifetime_ends_the_session_first() {
             .with("SESSION_MAX_LIFETIME", "10m")
             .with("SESSION_REFRESH_EACH_REQUEST", refresh);
         let clock = Clock::manual(start());
-        let mut browser = TestClient::with_clock(&LESSON, config, clock.clone()).await;
-        let res = browser.post("/login", &[("nm", "alice")]).await;
+        let mut browser = TestClient::with_clock(&LESSON, config, clock.clone(), app).await;
+        let res = browser.post("/login", &[("username", "alice")]).await;
         res.set_cookie("session").assert_max_age(600);
 
         clock.advance(Duration::minutes(9));
-        browser.get("/user").await.assert_contains(ALICE);
+        browser.get("/").await.assert_contains(ALICE);
         clock.advance(Duration::minutes(1));
-        browser.get("/user").await.assert_redirect("/login");
+        browser.get("/").await.assert_contains(LOGGED_OUT);
     }
 }

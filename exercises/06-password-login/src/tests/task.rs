@@ -1,4 +1,4 @@
-//! The task of exercise 06, as tests: locking an account after repeated failed sign-ins. Run
+//! The task of exercise 06, as tests: locking an account after repeated failed logins. Run
 //! with: just exercise 06
 //!
 //! The demo users: `aaa` / `open-sesame` and `bbb` / `0000`. Time is a manual clock that the
@@ -11,7 +11,7 @@ use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config};
 
 use crate::exercise::Lockouts;
-use crate::{LESSON, PasswordChecks};
+use crate::{LESSON, PasswordChecks, app};
 
 const FAILED: &str = "Wrong username or password.";
 
@@ -20,7 +20,7 @@ fn start() -> OffsetDateTime {
 }
 
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::with_clock(&LESSON, Config::for_tests(6), clock.clone()).await
+    TestClient::with_clock(&LESSON, Config::for_tests(6), clock.clone(), app).await
 }
 
 /// The flash area of a page (the base layout puts it above `<main>`), or `""`.
@@ -31,31 +31,31 @@ fn flashes(res: &TestResponse) -> &str {
     &body[start..end]
 }
 
-/// Posts the sign-in form.
-async fn sign_in(browser: &mut TestClient, username: &str, password: &str) -> TestResponse {
-    browser.post("/sign-in", &[("username", username), ("password", password)]).await
+/// Posts the login form.
+async fn log_in(browser: &mut TestClient, username: &str, password: &str) -> TestResponse {
+    browser.post("/login", &[("username", username), ("password", password)]).await
 }
 
-/// `times` wrong passwords for `username`, each sent back to the sign-in page.
+/// `times` wrong passwords for `username`, each sent back to the login page.
 async fn fail(browser: &mut TestClient, username: &str, times: usize) {
     for _ in 0..times {
-        sign_in(browser, username, "wrong").await.assert_redirect("/sign-in");
+        log_in(browser, username, "wrong").await.assert_redirect("/login");
     }
 }
 
-/// Signs in with the right password, expecting it to work, then signs out again.
-async fn sign_in_works(browser: &mut TestClient, username: &str, password: &str) {
-    sign_in(browser, username, password).await.assert_redirect("/");
+/// Logs in with the right password, expecting it to work, then logs out again.
+async fn login_works(browser: &mut TestClient, username: &str, password: &str) {
+    log_in(browser, username, password).await.assert_redirect("/");
     browser.get("/").await.assert_status(200).assert_contains(&format!("Profile of {username}"));
-    browser.get("/sign-out").await.assert_redirect("/sign-in");
+    browser.get("/logout").await.assert_redirect("/login");
 }
 
-/// Signs in with the right password, expecting to be refused as if it were wrong.
-async fn sign_in_is_refused(browser: &mut TestClient, username: &str, password: &str) {
-    sign_in(browser, username, password).await.assert_redirect("/sign-in");
-    let page = browser.get("/sign-in").await;
+/// Logs in with the right password, expecting to be refused as if it were wrong.
+async fn login_is_refused(browser: &mut TestClient, username: &str, password: &str) {
+    log_in(browser, username, password).await.assert_redirect("/login");
+    let page = browser.get("/login").await;
     assert!(flashes(&page).contains(FAILED), "{}", page.body());
-    browser.get("/").await.assert_redirect("/sign-in");
+    browser.get("/").await.assert_redirect("/login");
 }
 
 #[actix_web::test]
@@ -63,7 +63,7 @@ async fn five_wrong_passwords_lock_the_account_and_then_even_the_right_one_fails
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     fail(&mut browser, "aaa", 5).await;
-    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    login_is_refused(&mut browser, "aaa", "open-sesame").await;
 }
 
 #[actix_web::test]
@@ -75,10 +75,10 @@ async fn a_locked_account_gets_the_same_answer_and_costs_the_same_work_as_a_wron
     let before = checks.0.load(Ordering::Relaxed);
 
     // The right password for the locked account, and a wrong one for an account that is not.
-    sign_in(&mut browser, "aaa", "open-sesame").await.assert_redirect("/sign-in");
-    let locked = browser.get("/sign-in").await;
-    sign_in(&mut browser, "bbb", "wrong").await.assert_redirect("/sign-in");
-    let wrong = browser.get("/sign-in").await;
+    log_in(&mut browser, "aaa", "open-sesame").await.assert_redirect("/login");
+    let locked = browser.get("/login").await;
+    log_in(&mut browser, "bbb", "wrong").await.assert_redirect("/login");
+    let wrong = browser.get("/login").await;
 
     assert_eq!(flashes(&locked), flashes(&wrong), "the same message");
     assert!(flashes(&locked).contains(FAILED), "{}", locked.body());
@@ -94,9 +94,9 @@ async fn the_lock_ends_fifteen_minutes_after_the_fifth_failure() {
     let mut browser = browser(&clock).await;
     fail(&mut browser, "aaa", 5).await;
     clock.advance(Duration::minutes(15) - Duration::seconds(1));
-    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    login_is_refused(&mut browser, "aaa", "open-sesame").await;
     clock.advance(Duration::seconds(1));
-    sign_in_works(&mut browser, "aaa", "open-sesame").await;
+    login_works(&mut browser, "aaa", "open-sesame").await;
 }
 
 #[actix_web::test]
@@ -107,28 +107,28 @@ async fn five_failures_lock_only_when_they_fall_within_fifteen_minutes() {
     fail(&mut browser, "aaa", 4).await;
     clock.advance(Duration::minutes(14));
     fail(&mut browser, "aaa", 1).await;
-    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    login_is_refused(&mut browser, "aaa", "open-sesame").await;
 
     // Four now and one 15 minutes later: the first four no longer count.
     let mut browser = self::browser(&clock).await;
     fail(&mut browser, "bbb", 4).await;
     clock.advance(Duration::minutes(15));
     fail(&mut browser, "bbb", 1).await;
-    sign_in_works(&mut browser, "bbb", "0000").await;
+    login_works(&mut browser, "bbb", "0000").await;
 }
 
 #[actix_web::test]
-async fn a_successful_sign_in_forgets_the_failures_before_it() {
+async fn a_successful_login_forgets_the_failures_before_it() {
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     fail(&mut browser, "aaa", 4).await;
-    sign_in_works(&mut browser, "aaa", "open-sesame").await;
+    login_works(&mut browser, "aaa", "open-sesame").await;
     // Eight failures in a few minutes, but never five since the last success.
     fail(&mut browser, "aaa", 4).await;
-    sign_in_works(&mut browser, "aaa", "open-sesame").await;
+    login_works(&mut browser, "aaa", "open-sesame").await;
     // Five since the last success: locked.
     fail(&mut browser, "aaa", 5).await;
-    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
+    login_is_refused(&mut browser, "aaa", "open-sesame").await;
 }
 
 #[actix_web::test]
@@ -138,9 +138,9 @@ async fn the_lock_is_kept_on_the_server_so_new_cookies_do_not_open_it() {
     fail(&mut browser, "aaa", 5).await;
     // The same browser without its cookies, and another browser altogether.
     browser.clear_cookies();
-    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
-    let mut other = TestClient::for_site(browser.site().clone()).await;
-    sign_in_is_refused(&mut other, "aaa", "open-sesame").await;
+    login_is_refused(&mut browser, "aaa", "open-sesame").await;
+    let mut other = TestClient::for_site(browser.site().clone(), app).await;
+    login_is_refused(&mut other, "aaa", "open-sesame").await;
 }
 
 #[actix_web::test]
@@ -148,8 +148,8 @@ async fn locking_one_account_leaves_the_others_alone() {
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;
     fail(&mut browser, "aaa", 5).await;
-    sign_in_is_refused(&mut browser, "aaa", "open-sesame").await;
-    sign_in_works(&mut browser, "bbb", "0000").await;
+    login_is_refused(&mut browser, "aaa", "open-sesame").await;
+    login_works(&mut browser, "bbb", "0000").await;
 }
 
 #[actix_web::test]
