@@ -42,14 +42,14 @@ async fn lesson_01_the_browser_sends_the_cookie_back_and_delete_cookie_removes_i
 /// `session.permanent = True`), and `permanent: false` unticks it on the /session page.
 async fn lesson_05_login(browser: &e2e::Browser, server: &Server, name: &str, permanent: bool) {
     browser.goto(&server.at("/login")).await;
-    browser.fill("nm", name).await;
+    browser.fill("username", name).await;
     browser.submit("form[action='/login'] button").await;
-    assert_eq!(browser.text("user").await, name);
+    assert_eq!(browser.text("status").await, format!("Logged in as {name}"));
     if !permanent {
         browser.goto(&server.at("/session")).await;
         browser.click("input[name='permanent']").await;
         browser.submit("form[action='/session/permanent'] button").await;
-        browser.goto(&server.at("/user")).await;
+        browser.goto(&server.at("/")).await;
         assert!(browser.text("cookie-kind").await.contains("not permanent"));
     }
 }
@@ -69,9 +69,8 @@ async fn lesson_05_a_permanent_session_survives_a_browser_restart_and_a_browser_
     assert!(cookie.expiry.is_some(), "a permanent cookie has an expiry");
     browser.quit().await;
     let browser = driver.open(&profile).await;
-    browser.goto(&server.at("/user")).await;
-    assert_eq!(browser.path().await, "/user", "still logged in after the restart");
-    assert_eq!(browser.text("user").await, "alice");
+    browser.goto(&server.at("/")).await;
+    assert_eq!(browser.text("status").await, "Logged in as alice", "still, after the restart");
     browser.quit().await;
 
     // A browser-session cookie (no expiry) is gone when the browser closes.
@@ -82,8 +81,8 @@ async fn lesson_05_a_permanent_session_survives_a_browser_restart_and_a_browser_
     assert_eq!(cookie.expiry, None, "a browser-session cookie has no expiry");
     browser.quit().await;
     let browser = driver.open(&profile).await;
-    browser.goto(&server.at("/user")).await;
-    assert_eq!(browser.path().await, "/login", "logged out by the restart");
+    browser.goto(&server.at("/")).await;
+    assert_eq!(browser.text("status").await, "You are not logged in!", "logged out by the restart");
     assert!(browser.cookie("session").await.is_none());
     browser.quit().await;
 }
