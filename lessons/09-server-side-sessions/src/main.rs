@@ -307,7 +307,7 @@ struct Entry {
     json: String,
 }
 
-/// The size of the JSON the cookie store encrypts into the cookie.
+/// The size of the JSON the session store keeps (in its row, or in Redis).
 fn json_len(entries: &HashMap<String, String>) -> usize {
     serde_json::to_string(entries).map_or(usize::MAX, |json| json.len())
 }
