@@ -6,11 +6,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use argon2::password_hash::PasswordHash;
 use serde::Deserialize;
-use shared::{Site, error_page, redirect, render_status};
+use shared::{PageError, Site, redirect, render_status};
 
 use crate::db::Db;
+use crate::errors::Error;
 use crate::flash::{Category, flash};
-use crate::{CurrentUser, database_page, login, page_context, users};
+use crate::{CurrentUser, login, page_context, users};
 
 // ANCHOR: fingerprint
 /// A fingerprint of a password hash: its salt. Every new hash gets a new random salt, so the
@@ -90,21 +91,21 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 /// loader refuses them.
 pub async fn change_password(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
     form: web::Form<PasswordForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Error> {
     let Some(me) = user.view().user.cloned() else {
-        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to change your password.");
+        return Err(PageError::forbidden("Please log in to change your password.").into());
     };
     let PasswordForm { current_password, new_password } = form.into_inner();
     let (current, new) = (current_password.unwrap_or_default(), new_password.unwrap_or_default());
     // The rules a registration applies; the name and the address are the user's own, which
     // passed them when they registered.
     if let Err(message) = users::validate(&me.username, &me.email, &new) {
-        return refuse(&req, &session, &user, message);
+        return Ok(refuse(&req, &session, &user, message));
     }
     // Both slow on purpose: off the async worker, in one trip, one hash per core at a time.
     let checked = site
@@ -114,32 +115,22 @@ pub async fn change_password(
         })
         .await;
     let (me, hash) = match checked {
-        Ok(Some(Ok(done))) => done,
-        Ok(None) => return refuse(&req, &session, &user, WRONG_PASSWORD),
-        Ok(Some(Err(error))) => {
-            return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-        }
-        Err(busy) => return busy.page(&req),
+        Ok(Some(done)) => done?,
+        Ok(None) => return Ok(refuse(&req, &session, &user, WRONG_PASSWORD)),
+        Err(busy) => return Ok(busy.page(&req)),
     };
-    if let Err(error) = set_password_hash(&db, me.id, &hash).await {
-        return database_page(&req, error);
-    }
+    set_password_hash(&db, me.id, &hash).await?;
     // Remember tokens are rows on the server: take them all back, this browser's too. A copy
     // of any of them (maybe why the password changes) must stop working; this browser, if it
     // was remembered, gets a new token from `login_user` below.
-    if let Err(error) = end_remember_tokens(&db, me.id).await {
-        return database_page(&req, error);
-    }
+    end_remember_tokens(&db, me.id).await?;
     // Django's `update_session_auth_hash`: this session gets the new id (in a new session, as
     // at every login), and a remember cookie, if this browser had one, the new id too.
     let me = users::User { password_hash: hash, ..me };
     let remember = req.cookie(login::REMEMBER_COOKIE).is_some();
     let message = "Your password has been changed. Every other session is logged out.";
-    let stored = login::login_user(&req, &session, &me, remember)
-        .and_then(|()| flash(&session, Category::Success, message));
-    if let Err(error) = stored {
-        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-    }
-    redirect("/settings")
+    login::login_user(&req, &session, &me, remember)?;
+    flash(&session, Category::Success, message)?;
+    Ok(redirect("/settings"))
 }
 // ANCHOR_END: change_password

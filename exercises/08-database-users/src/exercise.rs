@@ -11,11 +11,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use argon2::password_hash::PasswordHash;
 use serde::Deserialize;
-use shared::{Site, error_page, redirect, render_status};
+use shared::{PageError, Site, redirect, render_status};
 
 use crate::db::Db;
+use crate::errors::Error;
 use crate::flash::{Category, flash};
-use crate::{CurrentUser, database_page, login, page_context, users};
+use crate::{CurrentUser, login, page_context, users};
 
 // ANCHOR: fingerprint
 /// A fingerprint of a password hash: its salt. Every new hash gets a new random salt, so the
@@ -89,14 +90,17 @@ pub const WRONG_PASSWORD: &str = "Your current password is wrong.";
 /// loader refuses them.
 pub async fn change_password(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
     form: web::Form<PasswordForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Error> {
+    // The handler returns `Result<HttpResponse, Error>` (`src/errors.rs`): `?` makes a
+    // database error the 503 page, a refused form is `Ok(refuse(...))`, as in `auth::register`.
     // TODO: the signed-in user: `user.view().user.cloned()` (the middleware has already sent
-    //       anonymous visitors away, but the type does not know that).
+    //       anonymous visitors away, but the type does not know that; else a 403
+    //       `PageError::forbidden`).
     // TODO: the new password must pass the rules a registration applies (`users::validate`);
     //       if not, `refuse` with the reason.
     // TODO: the current password must be right (`users::check_password`, in `site.hash`, as

@@ -5,13 +5,14 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use shared::{Site, error_page, redirect, render_status};
+use shared::{PageError, Site, redirect, render_status};
 
 use crate::db::Db;
+use crate::errors::Error;
 use crate::flash::{Category, flash};
 use crate::remember;
 use crate::store::{self, Store};
-use crate::{CurrentUser, database_page, login, page_context, users};
+use crate::{CurrentUser, login, page_context, users};
 
 // ANCHOR: update
 /// Flask-SQLAlchemy: `user.password_hash = ...`, `db.session.commit()`. (Exercise 08's.)
@@ -53,20 +54,20 @@ pub async fn change_password(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     store: web::Data<Store>,
     db: web::Data<Db>,
     form: web::Form<PasswordForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Error> {
     let Some(me) = user.view().user.cloned() else {
-        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to change your password.");
+        return Err(PageError::forbidden("Please log in to change your password.").into());
     };
     let PasswordForm { current_password, new_password } = form.into_inner();
     let (current, new) = (current_password.unwrap_or_default(), new_password.unwrap_or_default());
     // The rules a registration applies; the name and the address are the user's own, which
     // passed them when they registered.
     if let Err(message) = users::validate(&me.username, &me.email, &new) {
-        return refuse(&req, &session, &user, message);
+        return Ok(refuse(&req, &session, &user, message));
     }
     // Both slow on purpose: off the async worker, in one trip, one hash per core at a time.
     let checked = site
@@ -76,27 +77,19 @@ pub async fn change_password(
         })
         .await;
     let (me, hash) = match checked {
-        Ok(Some(Ok(done))) => done,
-        Ok(None) => return refuse(&req, &session, &user, WRONG_PASSWORD),
-        Ok(Some(Err(error))) => {
-            return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-        }
-        Err(busy) => return busy.page(&req),
+        Ok(Some(done)) => done?,
+        Ok(None) => return Ok(refuse(&req, &session, &user, WRONG_PASSWORD)),
+        Err(busy) => return Ok(busy.page(&req)),
     };
-    if let Err(error) = set_password_hash(&db, me.id, &hash).await {
-        return database_page(&req, error);
-    }
+    set_password_hash(&db, me.id, &hash).await?;
     // The other sessions are rows: delete them, all but this one. (With Redis there is no
     // owner to search by; the new fingerprint makes the loader refuse those sessions instead.)
     let mut message = String::from(CHANGED);
     if let Store::Sqlite(_) = store.get_ref() {
         let Some(this_one) = store::current_id(&req, &site) else {
-            return error_page(&req, StatusCode::BAD_REQUEST, "This request has no session.");
+            return Err(PageError::bad_request("This request has no session.").into());
         };
-        let ended = match store::end_others(&db, me.id, &this_one).await {
-            Ok(ended) => ended,
-            Err(error) => return database_page(&req, error),
-        };
+        let ended = store::end_others(&db, me.id, &this_one).await?;
         message += &match ended {
             1 => " Ended 1 other session.".to_string(),
             n => format!(" Ended {n} other sessions."),
@@ -105,18 +98,13 @@ pub async fn change_password(
     // Remember tokens are rows with either store: take them all back, this browser's too. A
     // copy of any of them (maybe why the password changes) must stop working; this browser,
     // if it was remembered, gets a new token from `login_user` below.
-    if let Err(error) = remember::end_others(&db, me.id, None).await {
-        return database_page(&req, error);
-    }
+    remember::end_others(&db, me.id, None).await?;
     // This session gets the new id, in a new row as at every login (the old row is deleted),
     // and a remember cookie, if this browser had one, the new id too.
     let me = users::User { password_hash: hash, ..me };
     let remember = req.cookie(login::REMEMBER_COOKIE).is_some();
-    let stored = login::login_user(&req, &session, &me, remember)
-        .and_then(|()| flash(&session, Category::Success, message));
-    if let Err(error) = stored {
-        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-    }
-    redirect("/settings")
+    login::login_user(&req, &session, &me, remember)?;
+    flash(&session, Category::Success, message)?;
+    Ok(redirect("/settings"))
 }
 // ANCHOR_END: change_password

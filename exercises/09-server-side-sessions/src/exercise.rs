@@ -14,13 +14,14 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use shared::{Site, error_page, redirect, render_status};
+use shared::{PageError, Site, redirect, render_status};
 
 use crate::db::Db;
+use crate::errors::Error;
 use crate::flash::{Category, flash};
 use crate::remember;
 use crate::store::{self, Store};
-use crate::{CurrentUser, database_page, login, page_context, users};
+use crate::{CurrentUser, login, page_context, users};
 
 // ANCHOR: update
 /// Flask-SQLAlchemy: `user.password_hash = ...`, `db.session.commit()`. (Exercise 08's.)
@@ -62,20 +63,20 @@ pub async fn change_password(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     store: web::Data<Store>,
     db: web::Data<Db>,
     form: web::Form<PasswordForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Error> {
     let Some(me) = user.view().user.cloned() else {
-        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to change your password.");
+        return Err(PageError::forbidden("Please log in to change your password.").into());
     };
     let PasswordForm { current_password, new_password } = form.into_inner();
     let (current, new) = (current_password.unwrap_or_default(), new_password.unwrap_or_default());
     // The rules a registration applies; the name and the address are the user's own, which
     // passed them when they registered.
     if let Err(message) = users::validate(&me.username, &me.email, &new) {
-        return refuse(&req, &session, &user, message);
+        return Ok(refuse(&req, &session, &user, message));
     }
     // Both slow on purpose: off the async worker, in one trip, one hash per core at a time.
     let checked = site
@@ -85,17 +86,14 @@ pub async fn change_password(
         })
         .await;
     let (me, hash) = match checked {
-        Ok(Some(Ok(done))) => done,
-        Ok(None) => return refuse(&req, &session, &user, WRONG_PASSWORD),
-        Ok(Some(Err(error))) => {
-            return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-        }
-        Err(busy) => return busy.page(&req),
+        Ok(Some(done)) => done?,
+        Ok(None) => return Ok(refuse(&req, &session, &user, WRONG_PASSWORD)),
+        Err(busy) => return Ok(busy.page(&req)),
     };
-    if let Err(error) = set_password_hash(&db, me.id, &hash).await {
-        return database_page(&req, error);
-    }
-    // TODO: this session's row id (`store::current_id`); delete every other row of this user
+    set_password_hash(&db, me.id, &hash).await?;
+    // From here on, `?` makes a database error the 503 page (`src/errors.rs`).
+    // TODO: this session's row id (`store::current_id`; none: a 400,
+    //       `PageError::bad_request`); delete every other row of this user
     //       (`store::end_others`, which says how many), and add " Ended 1 other session." or
     //       " Ended N other sessions." to CHANGED. Only the SQLite store can: with Redis
     //       (`Store::Redis`) skip this step; the new fingerprint refuses those sessions anyway.

@@ -5,24 +5,40 @@
 
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
+use actix_web::web;
 use shared::hashing::Hashing;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
 use crate::db::{self, Db};
+use crate::{LESSON, app, login_manager};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
-/// The lesson's site on `db`, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
-    Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap().with_data(db.clone())
+/// The lesson's site, on a clock the test moves by hand.
+fn site(clock: &Clock) -> Site {
+    Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap()
+}
+
+/// A browser on the lesson's app over `db`, built as `main` builds it.
+pub(crate) async fn client_on(site: Site, db: &Db) -> TestClient {
+    let db = db.clone();
+    TestClient::for_site(site, |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), login_manager)
+    })
+    .await
+}
+
+/// The same on a fresh database (the bad-input suite's browser too).
+pub(crate) async fn client(site: Site) -> TestClient {
+    client_on(site, &db::for_tests().await).await
 }
 
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::for_site(site(clock, &db::for_tests().await)).await
+    client(site(clock)).await
 }
 
 async fn count_users(db: &Db) -> i64 {
@@ -194,7 +210,7 @@ async fn post_logout_clears_the_session_and_the_remember_cookie() {
 async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     let res = log_in(&mut browser, &[("remember", "on")]).await;
     let cookie = res.set_cookie("remember_token");
     cookie
@@ -258,7 +274,8 @@ async fn a_page_behind_fresh_login_required_asks_for_the_password_again() {
 #[actix_web::test]
 async fn the_remember_cookie_expires_on_the_server_too() {
     let clock = Clock::manual(start());
-    let mut browser = browser(&clock).await;
+    let db = db::for_tests().await;
+    let mut browser = client_on(site(&clock), &db).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.restart();
@@ -270,7 +287,7 @@ async fn the_remember_cookie_expires_on_the_server_too() {
     // The browser would have forgotten it; a copy sent anyway is refused by the server.
     browser.set_cookie("remember_token", &copied);
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
-    assert!(remember_rows(browser.site().data::<Db>().unwrap()).await.is_empty(), "found, deleted");
+    assert!(remember_rows(&db).await.is_empty(), "found, deleted");
 }
 
 #[actix_web::test]
@@ -295,7 +312,7 @@ async fn a_copied_remember_cookie_stops_working_after_logout() {
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.post("/logout", &[]).await.set_cookie("remember_token").assert_removal();
@@ -324,12 +341,12 @@ mod remember_tokens {
         // a browser that is remembered. The login the cookie restores must not be that session.
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let site = site(&clock, &db);
-        let mut attacker = TestClient::for_site(site.clone()).await;
+        let site = site(&clock);
+        let mut attacker = client_on(site.clone(), &db).await;
         attacker.get("/protected").await; // an anonymous session, holding a flashed message
         let planted = attacker.cookie("session").unwrap().to_string();
 
-        let mut victim = TestClient::for_site(site).await;
+        let mut victim = client_on(site, &db).await;
         log_in(&mut victim, &[("remember", "on")]).await;
         victim.restart();
         victim.set_cookie("session", &planted);
@@ -343,7 +360,7 @@ mod remember_tokens {
     async fn a_new_login_takes_back_the_token_this_browser_had() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_on(site(&clock), &db).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         let first = browser.cookie("remember_token").unwrap().to_string();
         log_in(&mut browser, &[("remember", "on")]).await;
@@ -400,7 +417,7 @@ mod remember_tokens {
         assert_eq!(versions, expected);
         assert_eq!(count_users(&db).await, 2, "user1 and rex are still there");
         let clock = Clock::manual(start());
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_on(site(&clock), &db).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         browser.restart();
         browser.get("/protected").await.assert_contains("Not a fresh login");
@@ -469,7 +486,7 @@ async fn a_registered_dog_is_listed_and_can_log_in() {
 async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     for taken in ["user1", "USER1", "User1"] {
         let fields =
             [("username", taken), ("email", "new@dogs.example"), ("password", "dog biscuits")];
@@ -486,7 +503,7 @@ async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written
 async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     let fields =
         [("username", "newdog"), ("email", "USER1@example.com"), ("password", "dog biscuits")];
     register(&mut browser, &fields)
@@ -503,7 +520,7 @@ async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
 async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_and_the_reason() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     for (fields, reason) in [
         (
             &[("username", "rex"), ("email", "rex"), ("password", "dog biscuits")][..],
@@ -532,7 +549,7 @@ async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_a
 async fn a_common_password_in_any_case_comes_back_with_422_and_a_good_one_is_welcome() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     // NIST SP 800-63B: long enough is not enough; the first passwords an attacker tries are not.
     for password in ["password", "12345678", "Password1"] {
         let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", password)];
@@ -565,7 +582,7 @@ async fn what_the_form_sends_back_is_escaped() {
 async fn a_user_deleted_from_the_database_is_logged_out_on_the_next_request() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     log_in(&mut browser, &[]).await;
     browser.get("/protected").await.assert_contains("Logged in as user1");
     sqlx::query("DELETE FROM users WHERE username = 'user1'").execute(&db).await.unwrap();
@@ -602,7 +619,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let clock = Clock::manual(start());
     {
         let db = db::open(&temp.config(), 8).await.unwrap();
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_on(site(&clock), &db).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
         register(&mut browser, &fields).await.assert_redirect("/login");
@@ -611,7 +628,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
     let db = db::open(&temp.config(), 8).await.unwrap();
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_on(site(&clock), &db).await;
     browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
     let versions: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
@@ -628,18 +645,28 @@ async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming
     let error = db::open(&config, 8).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
-// ANCHOR_END: database
 
-/// What `main` attaches before serving, for the bad-input suite: a fresh database.
-async fn with_database(site: Site) -> Site {
-    site.with_data(db::for_tests().await)
+#[actix_web::test]
+async fn a_database_that_stops_answering_gets_a_503_page_that_says_so() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = client_on(site(&clock), &db).await;
+    browser.get("/").await.assert_status(200);
+    // The pool, closed: every query fails, as with a locked file or a full disk.
+    db.close().await;
+    let page = browser.get("/").await;
+    page.assert_status(503).assert_contains("The database is not answering");
+    // The error page, with the layout: `errors::Error` answers with `PageError`'s response.
+    page.assert_contains("<h1>503 Service Unavailable</h1>");
+    log_in(&mut browser, &[]).await.assert_status(503).assert_contains("not answering");
 }
+// ANCHOR_END: database
 
 #[actix_web::test]
 async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let (clock, db) = (Clock::manual(start()), db::for_tests().await);
-    let site = site(&clock, &db).with_hashing(Hashing::none_free());
-    let mut browser = TestClient::for_site(site).await;
+    let site = site(&clock).with_hashing(Hashing::none_free());
+    let mut browser = client_on(site, &db).await;
     let res = log_in(&mut browser, &[]).await;
     res.assert_status(503).assert_contains("Too many sign-ins at once");
     assert_eq!(res.header("retry-after"), Some("5"));
@@ -652,4 +679,4 @@ async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_wit
     assert_eq!(count_users(&db).await, 1, "no user was made");
 }
 
-shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);
+shared::bad_input_tests!(crate::LESSON, client = crate::tests::client);

@@ -401,7 +401,7 @@ impl SessionStore for RedisStore {
 }
 
 /// Outside everything else: a request whose session store failed gets a 503 that says so, as
-/// a database that does not answer does (`DATABASE_DOWN` in `main.rs`).
+/// a database that does not answer does (`DATABASE_DOWN` in `src/errors.rs`).
 ///
 /// actix-session turns every store error into an empty 500 (its `e500`): the cause goes with it
 /// for the log, but is not the response, and no type of ours survives the wrapping. Its text

@@ -8,29 +8,53 @@ use actix_session::storage::{SessionKey, SessionStore as _};
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
 use actix_web::test::TestRequest;
+use actix_web::web;
 use shared::hashing::Hashing;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
 use crate::db::{self, Db};
 use crate::store::{self, SqliteSessionStore, Store};
+use crate::{LESSON, app, login_manager};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
-/// The lesson's site on `db`, with the SQLite session store, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
+/// A server of this lesson as `main` makes it: the site, the database, the session store.
+#[derive(Clone)]
+struct Server {
+    site: Site,
+    db: Db,
+    store: Store,
+}
+
+/// The lesson's server on `db`, with the SQLite session store.
+fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    Site::with_clock(&LESSON, Config::for_tests(9), clock.clone())
-        .unwrap()
-        .with_data(db.clone())
-        .with_data(store)
+    let site = Site::with_clock(&LESSON, Config::for_tests(9), clock.clone()).unwrap();
+    Server { site, db: db.clone(), store }
+}
+
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: Server) -> TestClient {
+    let Server { site, db, store } = server;
+    TestClient::for_site(site, |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
+/// A browser on a fresh database and its session store (the bad-input suite's browser too).
+pub(crate) async fn client(site: Site) -> TestClient {
+    let db = db::for_tests().await;
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
+    client_of(Server { site, db, store }).await
 }
 
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::for_site(site(clock, &db::for_tests().await)).await
+    client_of(server(clock, &db::for_tests().await)).await
 }
 
 async fn count_users(db: &Db) -> i64 {
@@ -202,7 +226,7 @@ async fn post_logout_clears_the_session_and_the_remember_cookie() {
 async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let res = log_in(&mut browser, &[("remember", "on")]).await;
     let cookie = res.set_cookie("remember_token");
     cookie
@@ -266,7 +290,8 @@ async fn a_page_behind_fresh_login_required_asks_for_the_password_again() {
 #[actix_web::test]
 async fn the_remember_cookie_expires_on_the_server_too() {
     let clock = Clock::manual(start());
-    let mut browser = browser(&clock).await;
+    let db = db::for_tests().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.restart();
@@ -278,7 +303,7 @@ async fn the_remember_cookie_expires_on_the_server_too() {
     // The browser would have forgotten it; a copy sent anyway is refused by the server.
     browser.set_cookie("remember_token", &copied);
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
-    assert!(remember_rows(browser.site().data::<Db>().unwrap()).await.is_empty(), "found, deleted");
+    assert!(remember_rows(&db).await.is_empty(), "found, deleted");
 }
 
 #[actix_web::test]
@@ -303,7 +328,7 @@ async fn a_copied_remember_cookie_stops_working_after_logout() {
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.post("/logout", &[]).await.set_cookie("remember_token").assert_removal();
@@ -330,12 +355,12 @@ mod remember_tokens {
     /// (the server keeps it: a row, or a key in Redis) is put in a browser that is remembered.
     /// The login the cookie restores must be in a new session, and the planted id stay
     /// anonymous. Returns the planted id.
-    async fn a_planted_session_id_stays_anonymous(site: Site) -> String {
-        let mut attacker = TestClient::for_site(site.clone()).await;
+    async fn a_planted_session_id_stays_anonymous(server: Server) -> String {
+        let mut attacker = client_of(server.clone()).await;
         attacker.get("/protected").await; // an anonymous session, holding a flashed message
         let planted = attacker.cookie("session").unwrap().to_string();
 
-        let mut victim = TestClient::for_site(site).await;
+        let mut victim = client_of(server).await;
         log_in(&mut victim, &[("remember", "on")]).await;
         victim.restart();
         victim.set_cookie("session", &planted);
@@ -355,7 +380,7 @@ mod remember_tokens {
     async fn a_remembered_login_starts_a_new_session_and_the_planted_id_stays_anonymous() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let planted = a_planted_session_id_stays_anonymous(site(&clock, &db)).await;
+        let planted = a_planted_session_id_stays_anonymous(server(&clock, &db)).await;
         let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE id = ?")
             .bind(&planted)
             .fetch_one(&db)
@@ -371,16 +396,15 @@ mod remember_tokens {
         };
         let config = Config::for_tests(9).with("REDIS_URL", &url);
         let db = db::for_tests().await;
-        a_planted_session_id_stays_anonymous(redis_site(&config, &db).await).await;
+        a_planted_session_id_stays_anonymous(redis_server(&config, &db).await).await;
     }
 
     #[actix_web::test]
     async fn log_out_everywhere_else_takes_back_the_other_browsers_remember_cookies_too() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let site = site(&clock, &db);
-        let (mut laptop, mut phone) =
-            (TestClient::for_site(site.clone()).await, TestClient::for_site(site).await);
+        let server = server(&clock, &db);
+        let (mut laptop, mut phone) = (client_of(server.clone()).await, client_of(server).await);
         log_in(&mut laptop, &[("remember", "on")]).await;
         log_in(&mut phone, &[("remember", "on")]).await;
         assert_eq!(remember_rows(&db).await.len(), 2);
@@ -401,7 +425,7 @@ mod remember_tokens {
     async fn a_new_login_takes_back_the_token_this_browser_had() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_of(server(&clock, &db)).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         let first = browser.cookie("remember_token").unwrap().to_string();
         log_in(&mut browser, &[("remember", "on")]).await;
@@ -458,7 +482,7 @@ mod remember_tokens {
         assert_eq!(versions, expected);
         assert_eq!(count_users(&db).await, 2, "user1 and rex are still there");
         let clock = Clock::manual(start());
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_of(server(&clock, &db)).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         browser.restart();
         browser.get("/protected").await.assert_contains("Not a fresh login");
@@ -527,7 +551,7 @@ async fn a_registered_dog_is_listed_and_can_log_in() {
 async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     for taken in ["user1", "USER1", "User1"] {
         let fields =
             [("username", taken), ("email", "new@dogs.example"), ("password", "dog biscuits")];
@@ -544,7 +568,7 @@ async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written
 async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let fields =
         [("username", "newdog"), ("email", "USER1@example.com"), ("password", "dog biscuits")];
     register(&mut browser, &fields)
@@ -561,7 +585,7 @@ async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
 async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_and_the_reason() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     for (fields, reason) in [
         (
             &[("username", "rex"), ("email", "rex"), ("password", "dog biscuits")][..],
@@ -590,7 +614,7 @@ async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_a
 async fn a_common_password_in_any_case_comes_back_with_422_and_a_good_one_is_welcome() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     // NIST SP 800-63B: long enough is not enough; the first passwords an attacker tries are not.
     for password in ["password", "12345678", "Password1"] {
         let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", password)];
@@ -623,7 +647,7 @@ async fn what_the_form_sends_back_is_escaped() {
 async fn a_user_deleted_from_the_database_is_logged_out_on_the_next_request() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     browser.get("/protected").await.assert_contains("Logged in as user1");
     sqlx::query("DELETE FROM users WHERE username = 'user1'").execute(&db).await.unwrap();
@@ -660,7 +684,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let clock = Clock::manual(start());
     {
         let db = db::open(&temp.config(), 9).await.unwrap();
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_of(server(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
         register(&mut browser, &fields).await.assert_redirect("/login");
@@ -669,7 +693,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
     let db = db::open(&temp.config(), 9).await.unwrap();
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
     let versions: Vec<i64> =
         sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&db).await.unwrap();
@@ -686,6 +710,21 @@ async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming
     let error = db::open(&config, 9).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
+
+#[actix_web::test]
+async fn a_database_that_stops_answering_gets_a_503_page_that_says_so() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut browser = client_of(server(&clock, &db)).await;
+    browser.get("/").await.assert_status(200);
+    // The pool, closed: every query fails, as with a locked file or a full disk.
+    db.close().await;
+    let page = browser.get("/").await;
+    page.assert_status(503).assert_contains("The database is not answering");
+    // The error page, with the layout: `errors::Error` answers with `PageError`'s response.
+    page.assert_contains("<h1>503 Service Unavailable</h1>");
+    log_in(&mut browser, &[]).await.assert_status(503).assert_contains("not answering");
+}
 // ANCHOR_END: database
 
 // ANCHOR: server_side
@@ -698,7 +737,7 @@ async fn session_rows(db: &Db) -> Vec<(Option<i64>, String)> {
 async fn the_cookie_carries_only_a_random_id_and_the_session_is_a_row_on_the_server() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let request =
         TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
@@ -722,7 +761,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
     // with the cookie store, logout can only ask the browser to forget. Here it deletes the row.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.post("/logout", &[]).await.assert_redirect("/login");
@@ -737,7 +776,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
 async fn logging_in_gives_a_new_id_and_the_old_row_is_gone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/protected").await; // an anonymous session, with the flashed message
     let before = browser.cookie("session").unwrap().to_string();
     assert_eq!(session_rows(&db).await.len(), 1);
@@ -773,7 +812,7 @@ async fn the_store_refuses_an_expired_row_and_the_sweeper_deletes_only_expired_o
 async fn a_copied_cookie_is_refused_after_the_session_lifetime_even_by_the_store_alone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     let request =
@@ -825,14 +864,14 @@ async fn the_sessions_page_needs_a_login() {
 async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_one() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
+    let server = server(&clock, &db);
     let (mut laptop, mut phone) =
-        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+        (client_of(server.clone()).await, client_of(server.clone()).await);
     log_in_as_browser(&mut laptop, "Laptop Firefox").await;
     clock.advance(Duration::minutes(1));
     log_in_as_browser(&mut phone, "Phone <Safari>").await;
     // Another dog's session is not listed.
-    let mut other = TestClient::for_site(site).await;
+    let mut other = client_of(server).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
     other.post("/register", &fields).await;
     other.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
@@ -855,9 +894,9 @@ async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_
 async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this_one() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
+    let server = server(&clock, &db);
     let (mut laptop, mut phone) =
-        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+        (client_of(server.clone()).await, client_of(server.clone()).await);
     log_in_as_browser(&mut laptop, "Laptop").await;
     log_in_as_browser(&mut phone, "Phone").await;
     phone.get("/protected").await.assert_contains("Logged in as user1");
@@ -897,11 +936,11 @@ fn redis_url(test: &str) -> Option<String> {
 }
 
 /// A server of this lesson with its sessions in the Redis at `url` and its users in `db`.
-async fn redis_site(config: &Config, db: &Db) -> Site {
+async fn redis_server(config: &Config, db: &Db) -> Server {
     let site = Site::new(&LESSON, config.clone()).unwrap();
     let store = store::open(&site, db).await.unwrap_or_else(|error| panic!("{error}"));
     assert!(matches!(store, Store::Redis(_)));
-    site.with_data(db.clone()).with_data(store)
+    Server { site, db: db.clone(), store }
 }
 
 #[actix_web::test]
@@ -914,8 +953,8 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // server).
     let config = Config::for_tests(9).with("REDIS_URL", &url);
     let db = db::for_tests().await;
-    let mut first = TestClient::for_site(redis_site(&config, &db).await).await;
-    let mut second = TestClient::for_site(redis_site(&config, &db).await).await;
+    let mut first = client_of(redis_server(&config, &db).await).await;
+    let mut second = client_of(redis_server(&config, &db).await).await;
 
     log_in(&mut first, &[]).await.assert_redirect("/protected");
     assert_eq!(
@@ -940,7 +979,7 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     };
     let config = Config::for_tests(9).with("REDIS_URL", &url);
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(redis_site(&config, &db).await).await;
+    let mut browser = client_of(redis_server(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.post("/logout", &[]).await;
@@ -1075,9 +1114,9 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
     let Some(mut redis) = OwnRedis::start(test) else { return };
     let config = Config::for_tests(9).with("REDIS_URL", &redis.url());
     let db = db::for_tests().await;
-    let site = redis_site(&config, &db).await;
-    let mut browser = TestClient::for_site(site.clone()).await;
-    let mut visitor = TestClient::for_site(site).await;
+    let server = redis_server(&config, &db).await;
+    let mut browser = client_of(server.clone()).await;
+    let mut visitor = client_of(server).await;
     log_in(&mut browser, &[]).await.assert_redirect("/protected");
 
     redis.stop();
@@ -1101,19 +1140,12 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
 }
 // ANCHOR_END: outage
 
-/// What `main` attaches before serving, for the bad-input suite: a fresh database and its
-/// session store.
-async fn with_database(site: Site) -> Site {
-    let db = db::for_tests().await;
-    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
-    site.with_data(db).with_data(store)
-}
-
 #[actix_web::test]
 async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let (clock, db) = (Clock::manual(start()), db::for_tests().await);
-    let site = site(&clock, &db).with_hashing(Hashing::none_free());
-    let mut browser = TestClient::for_site(site).await;
+    let mut server = server(&clock, &db);
+    server.site = server.site.with_hashing(Hashing::none_free());
+    let mut browser = client_of(server).await;
     let res = log_in(&mut browser, &[]).await;
     res.assert_status(503).assert_contains("Too many sign-ins at once");
     assert_eq!(res.header("retry-after"), Some("5"));
@@ -1126,7 +1158,7 @@ async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_wit
     assert_eq!(count_users(&db).await, 1, "no user was made");
 }
 
-shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);
+shared::bad_input_tests!(crate::LESSON, client = crate::tests::client);
 
 // ANCHOR: random_cookies
 /// 10 000 random `session` cookies at the server-side store: anything a browser can send,
@@ -1143,9 +1175,8 @@ mod random_cookies {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestCaseError, TestRunner};
     use shared::Clock;
-    use shared::testkit::TestClient;
 
-    use super::{site, start};
+    use super::{client_of, server, start};
     use crate::db;
     use crate::lifetime::COOKIE;
 
@@ -1210,7 +1241,7 @@ mod random_cookies {
         let system = System::new();
         let clock = Clock::manual(start());
         let db = system.block_on(db::for_tests());
-        let mut browser = system.block_on(TestClient::for_site(site(&clock, &db)));
+        let mut browser = system.block_on(client_of(server(&clock, &db)));
         let anonymous = system.block_on(browser.get("/")).main().to_string();
         let fields = [("username", "user1"), ("password", "mypassword")];
         system.block_on(browser.post("/login", &fields)).assert_redirect("/protected");

@@ -3,11 +3,12 @@
 //! Each test has a fresh database in memory with `user1` / `mypassword`.
 
 use actix_web::cookie::time::OffsetDateTime;
+use actix_web::web;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
 use crate::db::{self, Db};
+use crate::{LESSON, app, login_manager};
 
 const NEW: &str = "a much better one";
 const CHANGED: &str = "Your password has been changed.";
@@ -16,14 +17,31 @@ fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
-/// The exercise's site on `db`, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
-    Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap().with_data(db.clone())
+/// What `main` makes before serving: the site, and the database.
+struct Server {
+    site: Site,
+    db: Db,
 }
 
-/// A browser on `site` with user1 logged in (with "Remember me" if `remember`).
-async fn user1(site: &Site, password: &str, remember: bool) -> TestClient {
-    let mut browser = TestClient::for_site(site.clone()).await;
+/// The exercise's server on `db`.
+fn server(clock: &Clock, db: &Db) -> Server {
+    let site = Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap();
+    Server { site, db: db.clone() }
+}
+
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: &Server) -> TestClient {
+    let db = server.db.clone();
+    TestClient::for_site(server.site.clone(), |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), login_manager)
+    })
+    .await
+}
+
+/// A browser on `server` with user1 logged in (with "Remember me" if `remember`).
+async fn user1(server: &Server, password: &str, remember: bool) -> TestClient {
+    let mut browser = client_of(server).await;
     let mut fields = vec![("username", "user1"), ("password", password)];
     if remember {
         fields.push(("remember", "on"));
@@ -56,8 +74,8 @@ async fn hash_of_user1(db: &Db) -> String {
 async fn after_a_change_the_new_password_works_the_old_one_does_not_and_this_session_stays() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = user1(&site, "mypassword", false).await;
+    let server = server(&clock, &db);
+    let mut browser = user1(&server, "mypassword", false).await;
     change(&mut browser, "mypassword", NEW).await.assert_redirect("/settings");
     let page = browser.get("/settings").await;
     page.assert_status(200);
@@ -67,24 +85,24 @@ async fn after_a_change_the_new_password_works_the_old_one_does_not_and_this_ses
     // Argon2id with a new salt, never the password itself.
     let hash = hash_of_user1(&db).await;
     assert!(hash.starts_with("$argon2id$") && !hash.contains(NEW), "{hash}");
-    let mut elsewhere = TestClient::for_site(site.clone()).await;
+    let mut elsewhere = client_of(&server).await;
     let old = [("username", "user1"), ("password", "mypassword")];
     elsewhere.post("/login", &old).await.assert_redirect("/login");
-    user1(&site, NEW, false).await.get("/protected").await.assert_status(200);
+    user1(&server, NEW, false).await.get("/protected").await.assert_status(200);
 }
 
 #[actix_web::test]
 async fn a_change_logs_out_every_other_session_of_that_user_but_no_one_else() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut here = user1(&site, "mypassword", false).await;
-    let mut laptop = user1(&site, "mypassword", false).await;
+    let server = server(&clock, &db);
+    let mut here = user1(&server, "mypassword", false).await;
+    let mut laptop = user1(&server, "mypassword", false).await;
     laptop.get("/protected").await.assert_status(200);
     // A session cookie copied from this very browser before the change.
     let copied = here.cookie("session").unwrap().to_string();
     // Another dog, who changes nothing.
-    let mut rex = TestClient::for_site(site.clone()).await;
+    let mut rex = client_of(&server).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
     rex.post("/register", &fields).await.assert_redirect("/login");
     rex.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
@@ -93,7 +111,7 @@ async fn a_change_logs_out_every_other_session_of_that_user_but_no_one_else() {
     here.get("/protected").await.assert_contains("Logged in as user1");
     laptop.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     laptop.get("/").await.assert_contains("You are not logged in!");
-    let mut thief = TestClient::for_site(site.clone()).await;
+    let mut thief = client_of(&server).await;
     thief.set_cookie("session", &copied);
     thief.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     rex.get("/protected").await.assert_contains("Logged in as rex");
@@ -103,9 +121,9 @@ async fn a_change_logs_out_every_other_session_of_that_user_but_no_one_else() {
 async fn a_remember_cookie_from_before_the_change_no_longer_logs_in() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut phone = user1(&site, "mypassword", true).await;
-    let mut here = user1(&site, "mypassword", true).await;
+    let server = server(&clock, &db);
+    let mut phone = user1(&server, "mypassword", true).await;
+    let mut here = user1(&server, "mypassword", true).await;
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
 
     // The phone's browser restarts: only its remember cookie is left, and it is out of date.
@@ -131,15 +149,15 @@ async fn remember_rows(db: &Db) -> Vec<(String, String)> {
 async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let phone = user1(&site, "mypassword", true).await;
+    let server = server(&clock, &db);
+    let phone = user1(&server, "mypassword", true).await;
     let copied = phone.cookie("remember_token").unwrap().to_string();
-    let mut rex = TestClient::for_site(site.clone()).await;
+    let mut rex = client_of(&server).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
     rex.post("/register", &fields).await.assert_redirect("/login");
     let fields = [("username", "rex"), ("password", "good boy!"), ("remember", "on")];
     rex.post("/login", &fields).await.assert_redirect("/protected");
-    let mut here = user1(&site, "mypassword", true).await;
+    let mut here = user1(&server, "mypassword", true).await;
 
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
     // Left: rex's token, and the new one this browser got with the change.
@@ -150,7 +168,7 @@ async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses()
     assert!(cookie.contains(&format!("={}:", rows[1].0)), "this browser's token: {cookie}");
 
     // A copy of the phone's cookie, in any browser: nobody.
-    let mut thief = TestClient::for_site(site).await;
+    let mut thief = client_of(&server).await;
     thief.set_cookie("remember_token", &copied);
     thief.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     rex.restart();
@@ -161,9 +179,9 @@ async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses()
 async fn a_wrong_current_password_gets_422_and_changes_nothing() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut here = user1(&site, "mypassword", false).await;
-    let mut laptop = user1(&site, "mypassword", false).await;
+    let server = server(&clock, &db);
+    let mut here = user1(&server, "mypassword", false).await;
+    let mut laptop = user1(&server, "mypassword", false).await;
     let before = hash_of_user1(&db).await;
     let page = change(&mut here, "not my password", NEW).await;
     page.assert_status(422).assert_contains("Your current password is wrong.");
@@ -178,8 +196,8 @@ async fn a_wrong_current_password_gets_422_and_changes_nothing() {
 async fn a_new_password_the_lesson_would_refuse_gets_422_with_its_reason() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = user1(&site, "mypassword", false).await;
+    let server = server(&clock, &db);
+    let mut browser = user1(&server, "mypassword", false).await;
     let before = hash_of_user1(&db).await;
     let long = "x".repeat(1025);
     for (new, reason) in [

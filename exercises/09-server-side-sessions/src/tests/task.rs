@@ -5,12 +5,13 @@
 //! session store: every session is a row of `sessions`.
 
 use actix_web::cookie::time::OffsetDateTime;
+use actix_web::web;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
 use crate::db::{self, Db};
 use crate::store::{SqliteSessionStore, Store};
+use crate::{LESSON, app, login_manager};
 
 const NEW: &str = "a much better one";
 
@@ -18,18 +19,33 @@ fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
-/// The exercise's site on `db`, with the SQLite session store, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
-    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    Site::with_clock(&LESSON, Config::for_tests(9), clock.clone())
-        .unwrap()
-        .with_data(db.clone())
-        .with_data(store)
+/// What `main` makes before serving: the site, the database, the session store.
+struct Server {
+    site: Site,
+    db: Db,
+    store: Store,
 }
 
-/// A browser on `site` with `username` logged in (with "Remember me" if `remember`).
-async fn logged_in(site: &Site, username: &str, password: &str, remember: bool) -> TestClient {
-    let mut browser = TestClient::for_site(site.clone()).await;
+/// The exercise's server on `db`, with the SQLite session store.
+fn server(clock: &Clock, db: &Db) -> Server {
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
+    let site = Site::with_clock(&LESSON, Config::for_tests(9), clock.clone()).unwrap();
+    Server { site, db: db.clone(), store }
+}
+
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: &Server) -> TestClient {
+    let (db, store) = (server.db.clone(), server.store.clone());
+    TestClient::for_site(server.site.clone(), |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
+/// A browser on `server` with `username` logged in (with "Remember me" if `remember`).
+async fn logged_in(server: &Server, username: &str, password: &str, remember: bool) -> TestClient {
+    let mut browser = client_of(server).await;
     let mut fields = vec![("username", username), ("password", password)];
     if remember {
         fields.push(("remember", "on"));
@@ -38,8 +54,8 @@ async fn logged_in(site: &Site, username: &str, password: &str, remember: bool) 
     browser
 }
 
-async fn user1(site: &Site, remember: bool) -> TestClient {
-    logged_in(site, "user1", "mypassword", remember).await
+async fn user1(server: &Server, remember: bool) -> TestClient {
+    logged_in(server, "user1", "mypassword", remember).await
 }
 
 async fn change(browser: &mut TestClient, current: &str, new: &str) -> TestResponse {
@@ -65,8 +81,8 @@ async fn rows_of(db: &Db, user_id: i64) -> i64 {
 }
 
 /// rex, registered and logged in: another user, whose sessions a change must not touch.
-async fn rex(site: &Site) -> TestClient {
-    let mut browser = TestClient::for_site(site.clone()).await;
+async fn rex(server: &Server) -> TestClient {
+    let mut browser = client_of(server).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
     browser.post("/register", &fields).await.assert_redirect("/login");
     browser.post("/login", &[("username", "rex"), ("password", "good boy!")]).await;
@@ -77,11 +93,11 @@ async fn rex(site: &Site) -> TestClient {
 async fn a_change_deletes_every_other_session_row_of_that_user_and_keeps_this_one() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut here = user1(&site, false).await;
-    let mut laptop = user1(&site, false).await;
-    let mut phone = user1(&site, false).await;
-    let mut rex = rex(&site).await;
+    let server = server(&clock, &db);
+    let mut here = user1(&server, false).await;
+    let mut laptop = user1(&server, false).await;
+    let mut phone = user1(&server, false).await;
+    let mut rex = rex(&server).await;
     assert_eq!(rows_of(&db, 1).await, 3);
 
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
@@ -109,9 +125,9 @@ async fn a_change_deletes_every_other_session_row_of_that_user_and_keeps_this_on
 async fn the_message_counts_one_other_session_and_none() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut here = user1(&site, false).await;
-    let _laptop = user1(&site, false).await;
+    let server = server(&clock, &db);
+    let mut here = user1(&server, false).await;
+    let _laptop = user1(&server, false).await;
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
     let page = here.get("/settings").await;
     assert!(flashes(&page).contains("Ended 1 other session."), "{}", page.body());
@@ -124,9 +140,9 @@ async fn the_message_counts_one_other_session_and_none() {
 async fn a_remember_cookie_from_before_the_change_no_longer_restores_the_login() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut phone = user1(&site, true).await;
-    let mut here = user1(&site, true).await;
+    let server = server(&clock, &db);
+    let mut phone = user1(&server, true).await;
+    let mut here = user1(&server, true).await;
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
 
     // The phone's browser restarts: its session row is gone anyway, and its remember token
@@ -154,14 +170,14 @@ async fn remember_rows(db: &Db) -> Vec<(String, String)> {
 async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let phone = user1(&site, true).await;
+    let server = server(&clock, &db);
+    let phone = user1(&server, true).await;
     let copied = phone.cookie("remember_token").unwrap().to_string();
-    let mut rex = rex(&site).await;
+    let mut rex = rex(&server).await;
     rex.post("/login", &[("username", "rex"), ("password", "good boy!"), ("remember", "on")])
         .await
         .assert_redirect("/protected");
-    let mut here = user1(&site, true).await;
+    let mut here = user1(&server, true).await;
 
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
     // Left: rex's token, and the new one this browser got with the change.
@@ -172,7 +188,7 @@ async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses()
     assert!(cookie.contains(&format!("={}:", rows[1].0)), "this browser's token: {cookie}");
 
     // A copy of the phone's cookie, in any browser: nobody, and no session row for it.
-    let mut thief = TestClient::for_site(site).await;
+    let mut thief = client_of(&server).await;
     thief.set_cookie("remember_token", &copied);
     thief.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     assert_eq!(rows_of(&db, 1).await, 1, "only this browser's session");
@@ -184,22 +200,22 @@ async fn a_change_takes_back_every_remember_token_of_the_user_and_no_one_elses()
 async fn the_new_password_logs_in_and_the_old_one_does_not() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut here = user1(&site, false).await;
+    let server = server(&clock, &db);
+    let mut here = user1(&server, false).await;
     change(&mut here, "mypassword", NEW).await.assert_redirect("/settings");
-    let mut elsewhere = TestClient::for_site(site.clone()).await;
+    let mut elsewhere = client_of(&server).await;
     let old = [("username", "user1"), ("password", "mypassword")];
     elsewhere.post("/login", &old).await.assert_redirect("/login");
-    logged_in(&site, "user1", NEW, false).await.get("/protected").await.assert_status(200);
+    logged_in(&server, "user1", NEW, false).await.get("/protected").await.assert_status(200);
 }
 
 #[actix_web::test]
 async fn a_refused_change_deletes_no_session_and_the_next_right_one_does() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut here = user1(&site, false).await;
-    let mut laptop = user1(&site, false).await;
+    let server = server(&clock, &db);
+    let mut here = user1(&server, false).await;
+    let mut laptop = user1(&server, false).await;
     for (current, new, reason) in [
         ("not my password", NEW, "Your current password is wrong."),
         ("mypassword", "short", "A password needs at least 8 characters."),
