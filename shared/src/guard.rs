@@ -33,10 +33,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use percent_encoding::percent_decode;
 
-use crate::web_pages::{PageError, error_page};
+use crate::web_pages::{PageError, RequestHead, error_page};
 
 /// The most a browser stores for one cookie: its name and value together.
 pub const MAX_COOKIE_BYTES: usize = 4096;
@@ -60,8 +60,36 @@ pub async fn check(
         let res = error_page(&http_req, refusal.0, &refusal.1);
         return Ok(ServiceResponse::new(http_req, res));
     }
-    let res = next.call(req).await?.map_into_boxed_body();
+    // What the page needs if a middleware inside fails the request with a `PageError` (a user
+    // loader whose database does not answer): the request itself goes in with the call.
+    let head = RequestHead::of(req.request());
+    let res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(error) => return Err(page_for_middleware_error(error, head)),
+    };
     Ok(check_response(page_for_page_error(res)))
+}
+
+/// A middleware's `Err` that carries a `PageError` (in its response's extensions): the error
+/// page, as for a handler's, with the error response's other headers. Any other error keeps its
+/// response (taken out to look at it, and put back: an `InternalError` gives its response once).
+fn page_for_middleware_error(error: actix_web::Error, head: RequestHead) -> actix_web::Error {
+    let original = error.error_response();
+    let Some(page_error) = original.extensions().get::<PageError>().cloned() else {
+        return InternalError::from_response(error.to_string(), original).into();
+    };
+    let mut page = head.page(page_error.status(), page_error.message());
+    copy_headers(&original, &mut page);
+    InternalError::from_response(page_error, page).into()
+}
+
+/// The headers of `from` that `to` lacks, but the body's (`Content-Type`, `Content-Length`).
+fn copy_headers(from: &HttpResponse, to: &mut HttpResponse) {
+    for (name, value) in from.headers() {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH && !to.headers().contains_key(name) {
+            to.headers_mut().append(name.clone(), value.clone());
+        }
+    }
 }
 
 thread_local! {
@@ -89,11 +117,7 @@ fn page_for_page_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody
     let (req, original) = res.into_parts();
     let mut page = error_page(&req, status, &message);
     // Headers the error's response carried (a `Retry-After`, a `WWW-Authenticate`) stay.
-    for (name, value) in original.headers() {
-        if name != CONTENT_TYPE && name != CONTENT_LENGTH && !page.headers().contains_key(name) {
-            page.headers_mut().append(name.clone(), value.clone());
-        }
-    }
+    copy_headers(&original, &mut page);
     ServiceResponse::new(req, page)
 }
 

@@ -325,7 +325,13 @@ impl RequestHead {
 
     /// The error page [`error_page`] would give, as an error a middleware returns.
     pub fn error(self, status: StatusCode, message: &str) -> actix_web::Error {
-        let page = match &self.site {
+        let page = self.page(status, message);
+        actix_web::error::InternalError::from_response(message.to_string(), page).into()
+    }
+
+    /// The error page itself.
+    pub(crate) fn page(self, status: StatusCode, message: &str) -> HttpResponse {
+        match &self.site {
             Some(site) => {
                 let inspector = || {
                     let headers = self.cookies.iter();
@@ -342,8 +348,7 @@ impl RequestHead {
                 error_page_for(site, self.uri.path(), inspector, status, message)
             }
             None => HttpResponse::build(status).body(message.to_string()),
-        };
-        actix_web::error::InternalError::from_response(message.to_string(), page).into()
+        }
     }
 }
 

@@ -63,8 +63,22 @@ fn app(
                 res
             }),
         )
+        .service(web::resource("/refused-by-a-middleware").wrap(from_fn(refuse)).route(
+            web::get().to(|| async {
+                HttpResponse::Ok().body("the handler, which the middleware refused")
+            }),
+        ))
         .wrap(from_fn(shared::guard::check))
         .default_service(web::to(shared::not_found))
+}
+
+/// A middleware that fails the request with an error of the lesson's own type.
+async fn refuse(
+    _req: actix_web::dev::ServiceRequest,
+    _next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let error = PageError::new(actix_web::http::StatusCode::SERVICE_UNAVAILABLE, "Down <now>.");
+    Err::<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, _>(Refusal(error).into())
 }
 
 /// A lesson's own error type, answering with `PageError`'s response and a header of its own.
@@ -185,4 +199,15 @@ async fn an_address_no_route_matches_gets_the_404_page() {
     let res = browser.get("/nowhere").await;
     res.assert_status(404);
     assert!(res.body().contains("There is no page at this address in this lesson."));
+}
+
+#[actix_web::test]
+async fn an_error_a_middleware_returns_becomes_the_error_page_too() {
+    let mut browser = TestClient::new(&APP, app).await;
+    // A middleware's error is what the server answers with (here: the error page, a 503),
+    // not a response the app returns: the test kit reports it as `Err`, with its status and type.
+    let req = TestRequest::get().uri("/refused-by-a-middleware");
+    let Err(error) = browser.try_send_raw(req).await else { panic!("the middleware refused") };
+    assert!(error.contains("Down <now>."), "{error}");
+    assert!(error.contains("(503 Service Unavailable, text/html; charset=utf-8)"), "{error}");
 }
