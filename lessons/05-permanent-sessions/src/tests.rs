@@ -71,7 +71,9 @@ async fn a_permanent_session_cookie_carries_max_age_and_expires_of_five_minutes(
 
 #[actix_web::test]
 async fn session_lifetime_accepts_seconds_minutes_and_days() {
-    for (value, seconds) in [("300", 300), ("5m", 300), ("7d", 7 * 24 * 60 * 60)] {
+    // `31d` is Flask's default lifetime, `timedelta(days=31)` (seed 004 says 30 days).
+    let days = |n: i64| n * 24 * 60 * 60;
+    for (value, seconds) in [("300", 300), ("5m", 300), ("7d", days(7)), ("31d", days(31))] {
         let clock = Clock::manual(start());
         let mut browser = browser(config().with("SESSION_LIFETIME", value), &clock).await;
         let res = browser.post("/login", &[("username", "alice")]).await;
@@ -125,6 +127,28 @@ async fn without_the_hook_an_anonymous_visitor_gets_no_cookie_at_all() {
     assert!(!browser.get("/login").await.has_set_cookie("session"));
 }
 // ANCHOR_END: before_request
+
+#[actix_web::test]
+async fn the_hook_makes_sessions_permanent_but_the_lifetime_is_what_the_settings_say() {
+    // Seed 000's hook also re-assigns the lifetime, 7 days, on every request, over whatever the
+    // configuration says. Here the hook only sets `session.permanent`; the lifetime is
+    // `SESSION_LIFETIME`, read from the checked configuration, the same on every request.
+    for (lifetime, seconds) in [(None, 300), (Some("1h"), 60 * 60)] {
+        let mut config = config().with("SESSION_ALWAYS_PERMANENT", "1");
+        if let Some(lifetime) = lifetime {
+            config = config.with("SESSION_LIFETIME", lifetime);
+        }
+        let clock = Clock::manual(start());
+        let mut browser = browser(config, &clock).await;
+        browser.get("/").await.set_cookie("session").assert_max_age(seconds);
+        let res = browser.post("/login", &[("username", "alice")]).await;
+        res.set_cookie("session").assert_max_age(seconds);
+        clock.advance(Duration::minutes(1));
+        let res = browser.get("/").await;
+        res.assert_contains(ALICE);
+        res.set_cookie("session").assert_max_age(seconds);
+    }
+}
 
 // ANCHOR: replay
 #[actix_web::test]
