@@ -75,6 +75,42 @@ async fn logout_removes_the_cookie_and_redirects_to_login() {
 }
 // ANCHOR_END: redirects
 
+/// The local addresses a page links to (`href="/..."`), the navigation bar included.
+fn links(html: &str) -> Vec<String> {
+    let hrefs = html.split(r#"href=""#).skip(1).filter_map(|rest| rest.split('"').next());
+    hrefs.filter(|href| href.starts_with('/')).map(str::to_string).collect()
+}
+
+#[actix_web::test]
+async fn every_link_on_the_pages_leads_to_a_page_not_a_404() {
+    // Seed 001 serves its logout at `/logoug`: a link to `/logout` would find nothing there.
+    let mut guest = TestClient::new(&LESSON, app).await;
+    let mut found = links(guest.get("/").await.body());
+    found.extend(links(guest.get("/login").await.body()));
+    let mut alice = TestClient::new(&LESSON, app).await;
+    alice.post("/login", &[("username", "alice")]).await;
+    found.extend(links(alice.get("/").await.body()));
+    assert!(found.contains(&"/logout".to_string()), "no link to /logout in {found:?}");
+    for link in found {
+        let mut browser = TestClient::new(&LESSON, app).await;
+        browser.post("/login", &[("username", "alice")]).await;
+        let status = browser.get(&link).await.status();
+        assert!(status.is_success() || status.is_redirection(), "GET {link}: {status}");
+    }
+}
+
+#[actix_web::test]
+async fn an_address_is_not_a_user_page_an_unknown_path_is_a_404() {
+    // Seed 004 first greets on `/<usr>`: every path is a user page, `/admin` and `/favicon.ico`
+    // included, greeting whatever the address says. Here the name comes from the login, on `/`.
+    let mut browser = TestClient::new(&LESSON, app).await;
+    for path in ["/admin", "/alice", "/favicon.ico"] {
+        browser.get(path).await.assert_status(404).assert_not_contains(r#"id="greeting""#);
+    }
+    browser.post("/login", &[("username", "alice")]).await.assert_redirect("/");
+    browser.get("/alice").await.assert_status(404).assert_not_contains("Hello, alice!");
+}
+
 // ANCHOR: forgery
 #[actix_web::test]
 async fn a_forged_user_cookie_is_accepted() {

@@ -32,6 +32,31 @@ async fn login_puts_the_name_in_the_session_and_logout_takes_it_out() {
 }
 // ANCHOR_END: round_trip
 
+#[actix_web::test]
+async fn the_page_the_login_leads_to_greets_the_user_the_login_stored() {
+    // Seed 001's index looks for `"user_id"` while its login stores `"username"`: it never sees
+    // anyone logged in. Here the key the home page reads is the key the login writes.
+    let mut browser = TestClient::new(&LESSON, app).await;
+    let res = browser.post("/login", &[("username", "alice")]).await;
+    let next = res.header("location").expect("the login redirects").to_string();
+    browser.get(&next).await.assert_contains("Logged in as alice");
+    // And that key is `username`, the course's name for it.
+    browser.get("/session").await.assert_contains("<code>username</code>");
+}
+
+#[actix_web::test]
+async fn logging_out_without_being_logged_in_is_a_redirect_not_an_error() {
+    // Seed 001 logs out with `session.pop("username")`, no default: a `KeyError`, so a 500, for
+    // a visitor who is not logged in. Here that is `session.pop("username", None)`.
+    let mut browser = TestClient::new(&LESSON, app).await;
+    browser.get("/logout").await.assert_redirect("/");
+    browser.get("/").await.assert_status(200).assert_contains("You are not logged in!");
+    // Twice in a row, too: the second logout finds nothing to remove.
+    let mut browser = logged_in_as("alice").await;
+    browser.get("/logout").await.assert_redirect("/");
+    browser.get("/logout").await.assert_redirect("/");
+}
+
 // ANCHOR: attributes
 #[actix_web::test]
 async fn the_session_cookie_is_http_only_lax_site_wide_and_not_secure_by_default() {

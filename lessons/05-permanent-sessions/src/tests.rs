@@ -54,6 +54,32 @@ async fn login_greets_you_on_the_home_page_and_logout_takes_the_name_out() {
 }
 // ANCHOR_END: round_trip
 
+#[actix_web::test]
+async fn the_page_the_login_leads_to_greets_the_user_the_login_stored() {
+    // Seed 001's index looks for `"user_id"` while its login stores `"username"`: it never sees
+    // anyone logged in. Here the key the home page reads is the key the login writes.
+    let mut browser = TestClient::new(&LESSON, app).await;
+    let res = browser.post("/login", &[("username", "alice")]).await;
+    let next = res.header("location").expect("the login redirects").to_string();
+    browser.get(&next).await.assert_contains(ALICE);
+    // And that key is `username`, the course's name for it.
+    browser.get("/session").await.assert_contains("<code>username</code>");
+}
+
+#[actix_web::test]
+async fn logging_out_without_being_logged_in_is_a_redirect_not_an_error() {
+    // Seed 001 logs out with `session.pop("username")`, no default: a `KeyError`, so a 500, for
+    // a visitor who is not logged in. Here that is `session.pop("username", None)`.
+    let mut browser = TestClient::new(&LESSON, app).await;
+    browser.get("/logout").await.assert_redirect("/");
+    browser.get("/").await.assert_status(200).assert_contains(LOGGED_OUT);
+    // Twice in a row, too: the second logout finds nothing to remove.
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    browser.get("/logout").await.assert_redirect("/");
+    browser.get("/logout").await.assert_redirect("/");
+}
+
 // ANCHOR: permanent
 #[actix_web::test]
 async fn a_permanent_session_cookie_carries_max_age_and_expires_of_five_minutes() {
@@ -71,7 +97,9 @@ async fn a_permanent_session_cookie_carries_max_age_and_expires_of_five_minutes(
 
 #[actix_web::test]
 async fn session_lifetime_accepts_seconds_minutes_and_days() {
-    for (value, seconds) in [("300", 300), ("5m", 300), ("7d", 7 * 24 * 60 * 60)] {
+    // `31d` is Flask's default lifetime, `timedelta(days=31)` (seed 004 says 30 days).
+    let days = |n: i64| n * 24 * 60 * 60;
+    for (value, seconds) in [("300", 300), ("5m", 300), ("7d", days(7)), ("31d", days(31))] {
         let clock = Clock::manual(start());
         let mut browser = browser(config().with("SESSION_LIFETIME", value), &clock).await;
         let res = browser.post("/login", &[("username", "alice")]).await;
@@ -125,6 +153,28 @@ async fn without_the_hook_an_anonymous_visitor_gets_no_cookie_at_all() {
     assert!(!browser.get("/login").await.has_set_cookie("session"));
 }
 // ANCHOR_END: before_request
+
+#[actix_web::test]
+async fn the_hook_makes_sessions_permanent_but_the_lifetime_is_what_the_settings_say() {
+    // Seed 000's hook also re-assigns the lifetime, 7 days, on every request, over whatever the
+    // configuration says. Here the hook only sets `session.permanent`; the lifetime is
+    // `SESSION_LIFETIME`, read from the checked configuration, the same on every request.
+    for (lifetime, seconds) in [(None, 300), (Some("1h"), 60 * 60)] {
+        let mut config = config().with("SESSION_ALWAYS_PERMANENT", "1");
+        if let Some(lifetime) = lifetime {
+            config = config.with("SESSION_LIFETIME", lifetime);
+        }
+        let clock = Clock::manual(start());
+        let mut browser = browser(config, &clock).await;
+        browser.get("/").await.set_cookie("session").assert_max_age(seconds);
+        let res = browser.post("/login", &[("username", "alice")]).await;
+        res.set_cookie("session").assert_max_age(seconds);
+        clock.advance(Duration::minutes(1));
+        let res = browser.get("/").await;
+        res.assert_contains(ALICE);
+        res.set_cookie("session").assert_max_age(seconds);
+    }
+}
 
 // ANCHOR: replay
 #[actix_web::test]
