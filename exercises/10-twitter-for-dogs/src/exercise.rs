@@ -81,7 +81,7 @@ pub async fn follow_dog(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     db: web::Data<Db>,
     username: web::Path<String>,
 ) -> HttpResponse {

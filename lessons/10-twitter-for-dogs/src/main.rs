@@ -14,11 +14,13 @@ use std::collections::HashMap;
 
 use actix_session::config::BrowserSession;
 use actix_session::{Session, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::Duration;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::middleware::from_fn;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render, render_status};
@@ -64,7 +66,6 @@ pub static LESSON: Lesson = Lesson {
         "dog.html"
     ],
     cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
-    app,
 };
 
 /// The most session JSON we agree to keep. The state is on the server now, so the cookie no
@@ -172,64 +173,84 @@ fn database_page(req: &HttpRequest, error: sqlx::Error) -> HttpResponse {
     error_page(req, StatusCode::SERVICE_UNAVAILABLE, DATABASE_DOWN)
 }
 
-// ANCHOR: routes
-fn app(cfg: &mut web::ServiceConfig, site: &Site) {
-    // Opened once in `main` (or by the test), shared by every worker: a pool of connections.
-    let db = site.data::<Db>().cloned().expect("main attaches the database to the site");
-    let store = site.data::<Store>().cloned().expect("main attaches the session store");
-    // A scope for the whole site, so the session middleware wraps every route. The last
-    // `wrap` is the outermost: `cookie_expiry` sees the cookie the session middleware writes,
-    // `enforce` sees the session it loads.
-    cfg.service(
-        web::scope("")
-            .app_data(web::Data::new(db.clone()))
-            .app_data(web::Data::new(store.clone()))
-            .app_data(web::Data::new(login_manager(site, db)))
-            // Innermost, so every POST below is checked before its handler runs.
-            .wrap(from_fn(csrf::protect))
-            .wrap(from_fn(store::track))
-            .wrap(from_fn(lifetime::enforce))
-            .wrap(session_middleware(site, store))
-            .wrap(from_fn(lifetime::cookie_expiry))
-            .wrap(from_fn(login::remember_cookies::<Users>))
-            .wrap(from_fn(store::outage))
-            .route("/", web::get().to(index))
-            .route("/dogs/{username}", web::get().to(dog_page))
-            .service(
-                web::scope("/woofs")
-                    .wrap(from_fn(login::login_required::<Users>))
-                    .route("", web::post().to(post_woof))
-                    .route("/{id}/delete", web::post().to(delete_woof)),
-            )
-            .route("/register", web::get().to(register_form))
-            .route("/register", web::post().to(register))
-            .route("/login", web::get().to(login_form))
-            .route("/login", web::post().to(login))
-            // `@login_required` on one route...
-            .service(
-                web::resource("/protected")
-                    .wrap(from_fn(login::login_required::<Users>))
-                    .route(web::get().to(protected)),
-            )
-            // ...and `@fresh_login_required` on a whole scope.
-            .service(
-                web::scope("/settings")
-                    .wrap(from_fn(login::fresh_login_required::<Users>))
-                    .route("", web::get().to(settings)),
-            )
-            .route("/logout", web::get().to(logout_page))
-            .route("/logout", web::post().to(logout))
-            // Read-only now: a session that says who you are must not be writable by you.
-            .route("/session", web::get().to(show_session))
-            .service(
-                web::scope("/sessions")
-                    .wrap(from_fn(login::login_required::<Users>))
-                    .route("", web::get().to(list_sessions))
-                    .route("/end-others", web::post().to(end_other_sessions)),
-            ),
-    );
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+/// `db`, `store` and `logins` are made once, in `main`, and shared by every worker.
+fn app(
+    site: Site,
+    db: web::Data<Db>,
+    store: web::Data<Store>,
+    logins: web::Data<LoginManager<Users>>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let sessions = session_middleware(&site, store.get_ref().clone());
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        .app_data(web::Data::new(site))
+        // A pool of connections, the session store, the login manager: `web::Data<Db>`, ...
+        .app_data(db)
+        .app_data(store)
+        .app_data(logins)
+        .route("/", web::get().to(index))
+        .route("/dogs/{username}", web::get().to(dog_page))
+        .service(
+            web::scope("/woofs")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route("", web::post().to(post_woof))
+                .route("/{id}/delete", web::post().to(delete_woof)),
+        )
+        .route("/register", web::get().to(register_form))
+        .route("/register", web::post().to(register))
+        .route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login))
+        // `@login_required` on one route...
+        .service(
+            web::resource("/protected")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route(web::get().to(protected)),
+        )
+        // ...and `@fresh_login_required` on a whole scope.
+        .service(
+            web::scope("/settings")
+                .wrap(from_fn(login::fresh_login_required::<Users>))
+                .route("", web::get().to(settings)),
+        )
+        .route("/logout", web::get().to(logout_page))
+        .route("/logout", web::post().to(logout))
+        // Read-only now: a session that says who you are must not be writable by you.
+        .route("/session", web::get().to(show_session))
+        .service(
+            web::scope("/sessions")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route("", web::get().to(list_sessions))
+                .route("/end-others", web::post().to(end_other_sessions)),
+        )
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // `cookie_expiry` sees the cookie the session middleware writes, `enforce` sees the
+        // session it loads; `csrf::protect`, innermost, checks every POST before its handler.
+        .wrap(from_fn(csrf::protect))
+        .wrap(from_fn(store::track))
+        .wrap(from_fn(lifetime::enforce))
+        .wrap(sessions)
+        .wrap(from_fn(lifetime::cookie_expiry))
+        .wrap(from_fn(login::remember_cookies::<Users>))
+        .wrap(from_fn(store::outage))
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
 }
-// ANCHOR_END: routes
+// ANCHOR_END: app
 
 // ANCHOR: pages
 /// Every page's context: `current_user`, the flashed messages and the CSRF token for its forms,
@@ -330,7 +351,7 @@ async fn login_form(
 /// `next` must be a local path.
 async fn login(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     db: web::Data<Db>,
     form: web::Form<LoginForm>,
@@ -394,7 +415,7 @@ async fn post_woof(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     db: web::Data<Db>,
     form: web::Form<WoofForm>,
 ) -> HttpResponse {
@@ -492,7 +513,7 @@ async fn register_form(req: HttpRequest, session: Session, user: CurrentUser) ->
 /// password), with the reason and a 4xx status: 422 for a bad value, 409 for a taken one.
 async fn register(
     req: HttpRequest,
-    site: Site,
+    site: web::Data<Site>,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
@@ -559,7 +580,7 @@ async fn list_sessions(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     store: web::Data<Store>,
     db: web::Data<Db>,
 ) -> HttpResponse {
@@ -591,7 +612,7 @@ async fn end_other_sessions(
     req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     store: web::Data<Store>,
     db: web::Data<Db>,
 ) -> HttpResponse {
@@ -651,28 +672,37 @@ async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> 
 // ANCHOR_END: dictionary
 
 // ANCHOR: main
-/// Opens the database before the server listens (Flask-SQLAlchemy does it on the first
-/// request), so a bad `DATABASE_URL` stops the server at once, with a message that names it.
-/// Then the session store (Redis when `REDIS_URL` is set), and the sweeper: every minute, the
-/// expired rows are deleted.
-fn main() -> std::io::Result<()> {
-    shared::run_with(&LESSON, |site| async move {
-        let db = db::open(site.config(), LESSON.number).await?;
-        let store = store::open(&site, &db).await?;
-        if let Store::Sqlite(_) = store {
-            let (db, clock) = (db.clone(), site.clock().clone());
-            actix_web::rt::spawn(async move {
-                let mut every = actix_web::rt::time::interval(store::SWEEP_EVERY);
-                loop {
-                    every.tick().await;
-                    if let Err(error) = store::sweep(&db, clock.now().unix_timestamp()).await {
-                        eprintln!("error: sweeping the expired sessions: {error}");
-                    }
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8010)`. The database is opened before the
+/// server listens (Flask-SQLAlchemy does it on the first request), so a bad `DATABASE_URL`
+/// stops the server at once, with a message that names it. Then the session store (Redis when
+/// `REDIS_URL` is set), and the sweeper: every minute, the expired rows are deleted.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    let db = db::open(site.config(), LESSON.number).await.unwrap_or_else(shared::exit_with);
+    let store = store::open(&site, &db).await.unwrap_or_else(shared::exit_with);
+    if let Store::Sqlite(_) = store {
+        let (db, clock) = (db.clone(), site.clock().clone());
+        actix_web::rt::spawn(async move {
+            let mut every = actix_web::rt::time::interval(store::SWEEP_EVERY);
+            loop {
+                every.tick().await;
+                if let Err(error) = store::sweep(&db, clock.now().unix_timestamp()).await {
+                    eprintln!("error: sweeping the expired sessions: {error}");
                 }
-            });
-        }
-        Ok(site.with_data(db).with_data(store))
-    })
+            }
+        });
+    }
+    let logins = web::Data::new(login_manager(&site, db.clone()));
+    let (db, store) = (web::Data::new(db), web::Data::new(store));
+    // One app per worker thread: the closure runs once for each. What it captures (`site`,
+    // the pool, the store, the login manager) is made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone(), db.clone(), store.clone(), logins.clone()))
+        .bind(address)?
+        .run()
+        .await
 }
 // ANCHOR_END: main
 

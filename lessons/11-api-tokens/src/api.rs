@@ -70,7 +70,7 @@ pub async fn load_user_from_request(
         req.extensions_mut().insert(Refused(reason));
         Ok(None)
     };
-    let Some(site) = req.app_data::<Site>() else {
+    let Some(site) = req.app_data::<web::Data<Site>>() else {
         return Err(actix_web::error::ErrorInternalServerError("shared::Site is missing"));
     };
     let now = site.clock().now().unix_timestamp();
@@ -152,7 +152,11 @@ pub struct TokenForm {
 /// `POST /api/token`: a username and a password for a JWT, as OAuth 2's password grant answers
 /// (`access_token`, `token_type`, `expires_in`). No session, no cookie: the client keeps the
 /// token and sends it back in the `Authorization` header.
-pub async fn issue_jwt(site: Site, db: web::Data<Db>, form: web::Form<TokenForm>) -> HttpResponse {
+pub async fn issue_jwt(
+    site: web::Data<Site>,
+    db: web::Data<Db>,
+    form: web::Form<TokenForm>,
+) -> HttpResponse {
     let TokenForm { username, password } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
@@ -226,7 +230,7 @@ pub struct WoofForm {
 /// `POST /api/woofs`: woof as the user behind the token. 201 and the woof, or 422 and why not.
 pub async fn post_woof(
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     db: web::Data<Db>,
     form: web::Form<WoofForm>,
 ) -> HttpResponse {
