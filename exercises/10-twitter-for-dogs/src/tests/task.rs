@@ -35,35 +35,33 @@ impl Forms for TestClient {
     }
 }
 
-/// A server of the exercise, as `main` makes one: the site, the database, the session store.
+/// What `main` makes before serving: the site, the database, the session store.
 struct Server {
     site: Site,
     db: Db,
     store: Store,
 }
 
-impl Server {
-    /// A new browser on this server: the crate's `app`, given what `main` gives it.
-    async fn browser(&self) -> TestClient {
-        let (db, store) = (self.db.clone(), self.store.clone());
-        TestClient::for_site(self.site.clone(), |site| {
-            let logins = web::Data::new(login_manager(&site, db.clone()));
-            app(site, web::Data::new(db), web::Data::new(store), logins)
-        })
-        .await
-    }
-}
-
-/// The exercise's server on `db`, with the SQLite session store, as `main` makes it.
+/// The exercise's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
     let site = Site::with_clock(&LESSON, Config::for_tests(10), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: &Server) -> TestClient {
+    let (db, store) = (server.db.clone(), server.store.clone());
+    TestClient::for_site(server.site.clone(), |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
 /// A browser with `name` registered and logged in, on `server`.
 async fn dog(server: &Server, name: &str) -> TestClient {
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server).await;
     let email = format!("{name}@dogs.example");
     let fields = [("username", name), ("email", email.as_str()), ("password", "good boy!")];
     browser.submit("/register", &fields).await.assert_redirect("/login");
@@ -188,7 +186,7 @@ async fn following_needs_a_login_and_the_csrf_token_and_a_dog_that_exists() {
     let db = db::for_tests().await;
     let server = server(&clock, &db);
     let _rex = dog(&server, "rex").await;
-    let mut anonymous = server.browser().await;
+    let mut anonymous = client_of(&server).await;
     anonymous.get("/dogs/rex").await.assert_status(200).assert_not_contains("/follow");
     anonymous
         .submit("/dogs/rex/follow", &[])
