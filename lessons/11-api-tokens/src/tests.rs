@@ -50,8 +50,7 @@ impl Forms for TestClient {
     }
 }
 
-/// A server of this lesson, as `main` makes one: the site, the database, the session store.
-/// Two browsers on one server share all three.
+/// A server of this lesson as `main` makes it: the site, the database, the session store.
 #[derive(Clone)]
 struct Server {
     site: Site,
@@ -59,27 +58,32 @@ struct Server {
     store: Store,
 }
 
-impl Server {
-    /// A new browser on this server: the lesson's `app`, given what `main` gives it.
-    async fn browser(&self) -> TestClient {
-        let (db, store) = (self.db.clone(), self.store.clone());
-        TestClient::for_site(self.site.clone(), |site| {
-            let logins = web::Data::new(login_manager(&site, db.clone()));
-            app(site, web::Data::new(db), web::Data::new(store), logins)
-        })
-        .await
-    }
-}
-
-/// The lesson's server on `db`, with the SQLite session store, as `main` makes it.
+/// The lesson's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
     let site = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: Server) -> TestClient {
+    let Server { site, db, store } = server;
+    TestClient::for_site(site, |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
+/// A browser on a fresh database and its session store (the bad-input suite's browser too).
+pub(crate) async fn client(site: Site) -> TestClient {
+    let db = db::for_tests().await;
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
+    client_of(Server { site, db, store }).await
+}
+
 async fn browser(clock: &Clock) -> TestClient {
-    server(clock, &db::for_tests().await).browser().await
+    client_of(server(clock, &db::for_tests().await)).await
 }
 
 async fn count_users(db: &Db) -> i64 {
@@ -251,7 +255,7 @@ async fn post_logout_clears_the_session_and_the_remember_cookie() {
 async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let res = log_in(&mut browser, &[("remember", "on")]).await;
     let cookie = res.set_cookie("remember_token");
     cookie
@@ -316,7 +320,7 @@ async fn a_page_behind_fresh_login_required_asks_for_the_password_again() {
 async fn the_remember_cookie_expires_on_the_server_too() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.restart();
@@ -353,7 +357,7 @@ async fn a_copied_remember_cookie_stops_working_after_logout() {
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.submit("/logout", &[]).await.set_cookie("remember_token").assert_removal();
@@ -381,11 +385,11 @@ mod remember_tokens {
     /// The login the cookie restores must be in a new session, and the planted id stay
     /// anonymous. Returns the planted id.
     async fn a_planted_session_id_stays_anonymous(server: Server) -> String {
-        let mut attacker = server.browser().await;
+        let mut attacker = client_of(server.clone()).await;
         attacker.get("/protected").await; // an anonymous session, holding a flashed message
         let planted = attacker.cookie("session").unwrap().to_string();
 
-        let mut victim = server.browser().await;
+        let mut victim = client_of(server).await;
         log_in(&mut victim, &[("remember", "on")]).await;
         victim.restart();
         victim.set_cookie("session", &planted);
@@ -429,7 +433,7 @@ mod remember_tokens {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
         let server = server(&clock, &db);
-        let (mut laptop, mut phone) = (server.browser().await, server.browser().await);
+        let (mut laptop, mut phone) = (client_of(server.clone()).await, client_of(server).await);
         log_in(&mut laptop, &[("remember", "on")]).await;
         log_in(&mut phone, &[("remember", "on")]).await;
         assert_eq!(remember_rows(&db).await.len(), 2);
@@ -450,7 +454,7 @@ mod remember_tokens {
     async fn a_new_login_takes_back_the_token_this_browser_had() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let mut browser = server(&clock, &db).browser().await;
+        let mut browser = client_of(server(&clock, &db)).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         let first = browser.cookie("remember_token").unwrap().to_string();
         log_in(&mut browser, &[("remember", "on")]).await;
@@ -507,7 +511,7 @@ mod remember_tokens {
         assert_eq!(versions, expected);
         assert_eq!(count_users(&db).await, 2, "user1 and rex are still there");
         let clock = Clock::manual(start());
-        let mut browser = server(&clock, &db).browser().await;
+        let mut browser = client_of(server(&clock, &db)).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         browser.restart();
         browser.get("/protected").await.assert_contains("Not a fresh login");
@@ -582,7 +586,7 @@ async fn a_registered_dog_is_listed_and_can_log_in() {
 async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     for taken in ["user1", "USER1", "User1"] {
         let fields =
             [("username", taken), ("email", "new@dogs.example"), ("password", "dog biscuits")];
@@ -599,7 +603,7 @@ async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written
 async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let fields =
         [("username", "newdog"), ("email", "USER1@example.com"), ("password", "dog biscuits")];
     register(&mut browser, &fields)
@@ -616,7 +620,7 @@ async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
 async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_and_the_reason() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     for (fields, reason) in [
         (
             &[("username", "rex"), ("email", "rex"), ("password", "dog biscuits")][..],
@@ -645,7 +649,7 @@ async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_a
 async fn a_common_password_in_any_case_comes_back_with_422_and_a_good_one_is_welcome() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     // NIST SP 800-63B: long enough is not enough; the first passwords an attacker tries are not.
     for password in ["password", "12345678", "Password1"] {
         let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", password)];
@@ -678,7 +682,7 @@ async fn what_the_form_sends_back_is_escaped() {
 async fn a_user_deleted_from_the_database_is_logged_out_on_the_next_request() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     browser.get("/protected").await.assert_contains("Logged in as user1");
     sqlx::query("DELETE FROM users WHERE username = 'user1'").execute(&db).await.unwrap();
@@ -715,7 +719,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let clock = Clock::manual(start());
     {
         let db = db::open(&temp.config(), 11).await.unwrap();
-        let mut browser = server(&clock, &db).browser().await;
+        let mut browser = client_of(server(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
         register(&mut browser, &fields).await.assert_redirect("/login");
@@ -724,7 +728,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
     let db = db::open(&temp.config(), 11).await.unwrap();
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser
         .get("/")
         .await
@@ -745,6 +749,28 @@ async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming
     let error = db::open(&config, 11).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
+
+#[actix_web::test]
+async fn a_database_that_stops_answering_gets_a_503_page_that_says_so() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
+    browser.get("/").await.assert_status(200);
+    // The pool, closed: every query fails, as with a locked file or a full disk.
+    db.close().await;
+    let page = client_of(server).await.get("/").await;
+    page.assert_status(503).assert_contains("The database is not answering");
+    // The error page, with the layout: `errors::Error` answers with `PageError`'s response.
+    page.assert_contains("<h1>503 Service Unavailable</h1>");
+    // A browser with a session (every page gave it one, for its CSRF token): the session store
+    // asks the database first, and `store::outage` answers with the same page.
+    for req in [TestRequest::get().uri("/"), TestRequest::post().uri("/login")] {
+        let Err(error) = answer(&mut browser, req).await else { panic!("a 503 page") };
+        assert!(error.contains("The database is not answering"), "{error}");
+        assert!(error.contains("(503 Service Unavailable, text/html"), "{error}");
+    }
+}
 // ANCHOR_END: database
 
 // ANCHOR: server_side
@@ -757,7 +783,7 @@ async fn session_rows(db: &Db) -> Vec<(Option<i64>, String)> {
 async fn the_cookie_carries_only_a_random_id_and_the_session_is_a_row_on_the_server() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let request =
         TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
@@ -781,7 +807,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
     // with the cookie store, logout can only ask the browser to forget. Here it deletes the row.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.submit("/logout", &[]).await.assert_redirect("/login");
@@ -796,7 +822,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
 async fn logging_in_gives_a_new_id_and_the_old_row_is_gone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/protected").await; // an anonymous session, with the flashed message
     let before = browser.cookie("session").unwrap().to_string();
     assert_eq!(session_rows(&db).await.len(), 1);
@@ -832,7 +858,7 @@ async fn the_store_refuses_an_expired_row_and_the_sweeper_deletes_only_expired_o
 async fn a_copied_cookie_is_refused_after_the_session_lifetime_even_by_the_store_alone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     let request =
@@ -887,12 +913,13 @@ async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);
-    let (mut laptop, mut phone) = (server.browser().await, server.browser().await);
+    let (mut laptop, mut phone) =
+        (client_of(server.clone()).await, client_of(server.clone()).await);
     log_in_as_browser(&mut laptop, "Laptop Firefox").await;
     clock.advance(Duration::minutes(1));
     log_in_as_browser(&mut phone, "Phone <Safari>").await;
     // Another dog's session is not listed.
-    let mut other = server.browser().await;
+    let mut other = client_of(server).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
     other.submit("/register", &fields).await;
     other.submit("/login", &[("username", "rex"), ("password", "good boy!")]).await;
@@ -916,7 +943,8 @@ async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);
-    let (mut laptop, mut phone) = (server.browser().await, server.browser().await);
+    let (mut laptop, mut phone) =
+        (client_of(server.clone()).await, client_of(server.clone()).await);
     log_in_as_browser(&mut laptop, "Laptop").await;
     log_in_as_browser(&mut phone, "Phone").await;
     phone.get("/protected").await.assert_contains("Logged in as user1");
@@ -973,8 +1001,8 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // server).
     let config = Config::for_tests(11).with("REDIS_URL", &url);
     let db = db::for_tests().await;
-    let mut first = redis_server(&config, &db).await.browser().await;
-    let mut second = redis_server(&config, &db).await.browser().await;
+    let mut first = client_of(redis_server(&config, &db).await).await;
+    let mut second = client_of(redis_server(&config, &db).await).await;
 
     log_in(&mut first, &[]).await.assert_redirect("/protected");
     assert_eq!(
@@ -999,7 +1027,7 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     };
     let config = Config::for_tests(11).with("REDIS_URL", &url);
     let db = db::for_tests().await;
-    let mut browser = redis_server(&config, &db).await.browser().await;
+    let mut browser = client_of(redis_server(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.submit("/logout", &[]).await;
@@ -1135,8 +1163,8 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
     let config = Config::for_tests(11).with("REDIS_URL", &redis.url());
     let db = db::for_tests().await;
     let server = redis_server(&config, &db).await;
-    let mut browser = server.browser().await;
-    let mut visitor = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
+    let mut visitor = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await.assert_redirect("/protected");
 
     redis.stop();
@@ -1160,11 +1188,10 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
     browser.get("/protected").await.assert_contains("Logged in as user1");
 }
 // ANCHOR_END: outage
-
 // ANCHOR: woofs
 /// A browser with `name` registered and logged in, on `server`.
 async fn dog(server: &Server, name: &str) -> TestClient {
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
     let email = format!("{name}@dogs.example");
     let fields = [("username", name), ("email", email.as_str()), ("password", "good boy!")];
     browser.submit("/register", &fields).await.assert_redirect("/login");
@@ -1194,7 +1221,7 @@ async fn a_dog_woofs_and_everyone_sees_it_on_the_timeline_and_the_dogs_page() {
     let mut fido = dog(&server, "fido").await;
     fido.submit("/woofs", &[("body", "Squirrel!")]).await.assert_redirect("/");
 
-    let mut anonymous = server.browser().await;
+    let mut anonymous = client_of(server).await;
     let page = anonymous.get("/").await;
     page.assert_status(200)
         .assert_contains("<p>Woof! Anyone up for a walk?</p>")
@@ -1214,7 +1241,7 @@ async fn a_dog_woofs_and_everyone_sees_it_on_the_timeline_and_the_dogs_page() {
 async fn you_must_be_logged_in_to_woof() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/").await.assert_not_contains(r#"action="/woofs""#);
     browser.submit("/woofs", &[("body", "Woof")]).await.assert_redirect("/login?next=%2Fwoofs");
     assert_eq!(count_woofs(&db).await, 0);
@@ -1303,7 +1330,7 @@ async fn an_anonymous_delete_is_sent_to_the_login_page() {
     let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Rex was here")]).await;
     let delete = format!("/woofs/{}/delete", last_woof(&db).await);
-    let mut anonymous = server.browser().await;
+    let mut anonymous = client_of(server).await;
     anonymous
         .submit(&delete, &[])
         .await
@@ -1343,7 +1370,7 @@ async fn every_post_without_the_token_or_with_a_wrong_one_is_refused_with_403_an
     let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Rex was here")]).await;
     let delete = format!("/woofs/{}/delete", last_woof(&db).await);
-    let mut other_browser = server.browser().await;
+    let mut other_browser = client_of(server.clone()).await;
     let someone_elses = other_browser.csrf_token().await;
 
     let register =
@@ -1382,7 +1409,7 @@ async fn every_post_without_the_token_or_with_a_wrong_one_is_refused_with_403_an
 async fn the_token_changes_at_login_so_one_planted_before_is_worthless() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let before = browser.csrf_token().await;
     log_in(&mut browser, &[]).await.assert_redirect("/protected");
     let after = browser.csrf_token().await;
@@ -1412,7 +1439,7 @@ struct ApiClient {
 
 impl ApiClient {
     async fn new(server: &Server) -> ApiClient {
-        ApiClient { client: server.browser().await }
+        ApiClient { client: client_of(server.clone()).await }
     }
 
     /// `GET path` with `Authorization: <authorization>` when given.
@@ -1510,7 +1537,7 @@ async fn an_api_call_without_credentials_gets_401_json_and_a_bearer_challenge_ne
 async fn a_browser_page_still_redirects_to_the_login_page_while_the_api_answers_401() {
     let clock = Clock::manual(start());
     let server = server(&clock, &db::for_tests().await);
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     assert_401(&browser.get("/api/me").await, "Authentication required");
 }
@@ -1762,7 +1789,7 @@ async fn making_tokens_needs_a_fresh_login_not_a_remember_cookie_nor_a_token() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let token = make_token(&mut browser, "script").await;
     browser.restart();
@@ -1825,7 +1852,7 @@ async fn a_malformed_authorization_header_is_refused_with_401() {
 async fn the_same_current_user_works_for_the_cookie_session_an_api_token_and_a_jwt() {
     let clock = Clock::manual(start());
     let server = server(&clock, &db::for_tests().await);
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await;
     let api_token = make_token(&mut browser, "script").await;
     let mut curl = ApiClient::new(&server).await;
@@ -1853,7 +1880,7 @@ async fn the_same_current_user_works_for_the_cookie_session_an_api_token_and_a_j
 async fn a_refused_token_never_falls_back_on_the_browsers_session() {
     let clock = Clock::manual(start());
     let server = server(&clock, &db::for_tests().await);
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server).await;
     log_in(&mut browser, &[]).await;
     let with_bad_token = |path: &str| {
         TestRequest::get().uri(path).insert_header((AUTHORIZATION, "Bearer woof_made_up"))
@@ -1869,7 +1896,7 @@ async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cook
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await;
     // The browser's cookies alone, as another site's form would send them: refused.
     let res = browser.post("/api/woofs", &[("body", "Forged woof")]).await;
@@ -1891,7 +1918,7 @@ async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cook
 async fn a_made_up_authorization_header_does_not_switch_off_the_csrf_check() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = server(&clock, &db).browser().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     // The browser's cookie session, no CSRF token, and a header that proves nothing.
     let forged = |path: &str, fields: &[(&str, &str)]| {
@@ -1910,7 +1937,7 @@ async fn a_good_bearer_token_needs_no_csrf_token_and_leaves_the_browsers_session
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await;
     let jwt = ApiClient::new(&server).await.jwt("user1", "mypassword").await;
     // Sent with the browser's cookies too: the token speaks for the request.
@@ -1954,7 +1981,7 @@ async fn an_api_401_or_403_is_json_not_a_page() {
     let mut curl = ApiClient::new(&server).await;
     assert!(json_error(&curl.get("/api/me", None).await, 401).contains("Authentication"));
     // The CSRF check's refusal, for a browser's call made with its cookies alone.
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server).await;
     log_in(&mut browser, &[]).await;
     let res = browser.post("/api/woofs", &[("body", "Forged woof")]).await;
     assert!(json_error(&res, 403).contains("CSRF token"));
@@ -1989,7 +2016,7 @@ async fn a_malformed_body_on_post_api_token_is_a_json_400() {
 #[actix_web::test]
 async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_host_says() {
     let clock = Clock::manual(start());
-    let mut browser = server(&clock, &db::for_tests().await).browser().await;
+    let mut browser = client_of(server(&clock, &db::for_tests().await)).await;
     log_in(&mut browser, &[]).await;
     let token = browser.csrf_token().await;
     let req = TestRequest::post()
@@ -2005,24 +2032,19 @@ async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_hos
     // A server on every address is shown at the loopback one.
     let mut config = Config::for_tests(11);
     config.host = "0.0.0.0".into();
-    assert_eq!(crate::site_url(&Site::new(&LESSON, config).unwrap()), "http://127.0.0.1:8011");
+    assert_eq!(
+        crate::token_pages::site_url(&Site::new(&LESSON, config).unwrap()),
+        "http://127.0.0.1:8011"
+    );
 }
 // ANCHOR_END: curl_example
-
-/// A browser on a server as `main` makes one, for the bad-input suite: a fresh database and
-/// its session store.
-async fn client(site: Site) -> TestClient {
-    let db = db::for_tests().await;
-    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
-    Server { site, db, store }.browser().await
-}
 
 #[actix_web::test]
 async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let (clock, db) = (Clock::manual(start()), db::for_tests().await);
     let mut server = server(&clock, &db);
     server.site = server.site.with_hashing(Hashing::none_free());
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server).await;
     let res = log_in(&mut browser, &[]).await;
     res.assert_status(503).assert_contains("Too many sign-ins at once");
     assert_eq!(res.header("retry-after"), Some("5"));
