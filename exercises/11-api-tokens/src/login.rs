@@ -28,7 +28,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
-use actix_web::{Error, FromRequest, HttpMessage as _, HttpRequest, HttpResponse, web};
+use actix_web::{Error, FromRequest, HttpMessage as _, HttpRequest, HttpResponse};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
 use shared::{Site, redirect};
@@ -111,7 +111,7 @@ pub struct LoginManager<L: UserLoader> {
 
 /// The manager, from the app. A missing one is a bug in the lesson, not in the request.
 fn manager<L: UserLoader>(req: &HttpRequest) -> Result<&LoginManager<L>, Error> {
-    req.app_data::<web::Data<LoginManager<L>>>()
+    req.app_data::<actix_web::web::Data<LoginManager<L>>>()
         .map(|data| data.get_ref())
         .ok_or_else(|| ErrorInternalServerError("the LoginManager is missing from the app"))
 }
@@ -339,7 +339,7 @@ pub fn logout_user(req: &HttpRequest, session: &Session) {
 /// [`UserLoader::remember`]): it says nothing by itself, and its end is kept with it on the
 /// server, which checks it whatever the browser does with `Max-Age`.
 pub fn remember_token(req: &HttpRequest) -> Option<String> {
-    let site = req.app_data::<web::Data<Site>>()?;
+    let site = req.app_data::<actix_web::web::Data<Site>>()?;
     let cookie = req.cookie(REMEMBER_COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie);
@@ -350,7 +350,7 @@ pub fn remember_token(req: &HttpRequest) -> Option<String> {
 /// The site's time, unix seconds (a test's clock can be moved).
 fn now(req: &HttpRequest) -> Result<i64, Error> {
     let site = req
-        .app_data::<web::Data<Site>>()
+        .app_data::<actix_web::web::Data<Site>>()
         .ok_or_else(|| ErrorInternalServerError("no shared::Site"))?;
     Ok(site.clock().now().unix_timestamp())
 }
@@ -370,7 +370,7 @@ pub async fn remember_cookies<L: UserLoader>(
     };
     let request = res.request().clone();
     let manager = manager::<L>(&request)?;
-    let Some(site) = request.app_data::<web::Data<Site>>() else {
+    let Some(site) = request.app_data::<actix_web::web::Data<Site>>() else {
         return Err(ErrorInternalServerError("shared::Site is missing"));
     };
     if let Some(old) = remember_token(&request) {

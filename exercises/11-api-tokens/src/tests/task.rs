@@ -37,35 +37,33 @@ impl Forms for TestClient {
     }
 }
 
-/// A server of the exercise, as `main` makes one: the site, the database, the session store.
+/// What `main` makes before serving: the site, the database, the session store.
 struct Server {
     site: Site,
     db: Db,
     store: Store,
 }
 
-impl Server {
-    /// A new browser on this server: the crate's `app`, given what `main` gives it.
-    async fn browser(&self) -> TestClient {
-        let (db, store) = (self.db.clone(), self.store.clone());
-        TestClient::for_site(self.site.clone(), |site| {
-            let logins = web::Data::new(login_manager(&site, db.clone()));
-            app(site, web::Data::new(db), web::Data::new(store), logins)
-        })
-        .await
-    }
-}
-
-/// The exercise's server on `db`, with the SQLite session store, as `main` makes it.
+/// The exercise's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
     let site = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: &Server) -> TestClient {
+    let (db, store) = (server.db.clone(), server.store.clone());
+    TestClient::for_site(server.site.clone(), |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
 /// user1, signed in with the password (a fresh login: the tokens page needs one).
 async fn user1(server: &Server) -> TestClient {
-    let mut browser = server.browser().await;
+    let mut browser = client_of(server).await;
     let fields = [("username", "user1"), ("password", "mypassword")];
     browser.submit("/login", &fields).await.assert_redirect("/protected");
     browser
@@ -87,7 +85,7 @@ async fn make_token(browser: &mut TestClient, name: &str, read_only: bool) -> St
 
 /// A call as curl makes it: no cookies, `Authorization: Bearer <token>`.
 async fn call(server: &Server, req: TestRequest, token: &str) -> TestResponse {
-    let mut curl = server.browser().await;
+    let mut curl = client_of(server).await;
     curl.send_raw(req.insert_header((AUTHORIZATION, format!("Bearer {token}")))).await
 }
 
