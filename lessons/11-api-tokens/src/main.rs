@@ -2,10 +2,10 @@
 //!
 //! New here: the twitter for dogs of lesson 10 gets a JSON API (`src/api.rs`) for clients that
 //! keep no cookies, and two more ways to say who you are, beside the cookie session: an
-//! *API token* made on the `/tokens` page (`src/tokens.rs`: random, only its hash stored,
-//! revoked at once) and a short-lived *JWT* from `POST /api/token` (`src/jwt.rs`: HS256, signed
-//! with a key derived from `SECRET_KEY`, nothing stored). Both travel in
-//! `Authorization: Bearer ...`; Flask-Login's `request_loader` reads that header, so
+//! *API token* made on the `/tokens` page (`src/tokens.rs`, the page in `src/token_pages.rs`:
+//! random, only its hash stored, revoked at once) and a short-lived *JWT* from `POST /api/token`
+//! (`src/jwt.rs`: HS256, signed with a key derived from `SECRET_KEY`, nothing stored). Both
+//! travel in `Authorization: Bearer ...`; Flask-Login's `request_loader` reads that header, so
 //! `current_user` is the same whichever carried the user. An API call without good credentials
 //! gets 401 and JSON, never the login page.
 //!
