@@ -2,14 +2,14 @@
 //! differs from your src/exercise.rs.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use shared::{Site, error_page, redirect};
+use actix_web::{HttpResponse, web};
+use shared::{PageError, Site, redirect};
 
 use crate::db::Db;
+use crate::errors::Error;
 use crate::flash::{Category, flash};
 use crate::woofs::{self, Woof};
-use crate::{CurrentUser, database_page, users};
+use crate::{CurrentUser, users};
 
 // ANCHOR: queries
 /// `follower_id` follows `followed_id` from `now` (unix seconds). Following a dog you already
@@ -75,75 +75,50 @@ pub async fn followed_woofs(db: &Db, follower_id: i64) -> Result<Vec<Woof>, sqlx
 }
 // ANCHOR_END: queries
 
-/// The dog named in the address, or the page to answer with: 404 when there is none.
-async fn dog_named(
-    req: &HttpRequest,
-    db: &Db,
-    username: &str,
-) -> Result<users::User, HttpResponse> {
-    match users::find_by_username(db, username).await {
-        Ok(Some(dog)) => Ok(dog),
-        Ok(None) => Err(error_page(req, StatusCode::NOT_FOUND, "There is no dog of that name.")),
-        Err(error) => Err(database_page(req, error)),
-    }
+/// The dog named in the address: a 404 page when there is none.
+async fn dog_named(db: &Db, username: &str) -> Result<users::User, Error> {
+    let dog = users::find_by_username(db, username).await?;
+    Ok(dog.ok_or_else(|| PageError::not_found("There is no dog of that name."))?)
 }
 
 // ANCHOR: handlers
 /// `POST /dogs/{username}/follow`, behind `login_required` (and, as every POST here, the CSRF
 /// check): the signed-in dog follows that one, then back to its page.
 pub async fn follow_dog(
-    req: HttpRequest,
     session: Session,
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     db: web::Data<Db>,
     username: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Error> {
     let Some(me) = user.view().user.map(|me| me.id) else {
-        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to follow a dog.");
+        return Err(PageError::forbidden("Please log in to follow a dog.").into());
     };
-    let dog = match dog_named(&req, &db, &username).await {
-        Ok(dog) => dog,
-        Err(page) => return page,
-    };
+    let dog = dog_named(&db, &username).await?;
     // The table refuses it too (its CHECK), but as an error: a clear 400 page first.
     if dog.id == me {
-        return error_page(&req, StatusCode::BAD_REQUEST, "You cannot follow yourself.");
+        return Err(PageError::bad_request("You cannot follow yourself.").into());
     }
     let now = site.clock().now().unix_timestamp();
-    if let Err(error) = follow(&db, me, dog.id, now).await {
-        return database_page(&req, error);
-    }
-    if let Err(error) = flash(&session, Category::Success, format!("You follow {}.", dog.username))
-    {
-        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-    }
-    redirect(&format!("/dogs/{}", dog.username))
+    follow(&db, me, dog.id, now).await?;
+    flash(&session, Category::Success, format!("You follow {}.", dog.username))?;
+    Ok(redirect(&format!("/dogs/{}", dog.username)))
 }
 // ANCHOR_END: handlers
 
 /// `POST /dogs/{username}/unfollow`, behind `login_required`: the signed-in dog no longer
 /// follows that one (harmless if it did not), then back to its page.
 pub async fn unfollow_dog(
-    req: HttpRequest,
     session: Session,
     user: CurrentUser,
     db: web::Data<Db>,
     username: web::Path<String>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Error> {
     let Some(me) = user.view().user.map(|me| me.id) else {
-        return error_page(&req, StatusCode::FORBIDDEN, "Please log in to unfollow a dog.");
+        return Err(PageError::forbidden("Please log in to unfollow a dog.").into());
     };
-    let dog = match dog_named(&req, &db, &username).await {
-        Ok(dog) => dog,
-        Err(page) => return page,
-    };
-    if let Err(error) = unfollow(&db, me, dog.id).await {
-        return database_page(&req, error);
-    }
-    let message = format!("You no longer follow {}.", dog.username);
-    if let Err(error) = flash(&session, Category::Success, message) {
-        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-    }
-    redirect(&format!("/dogs/{}", dog.username))
+    let dog = dog_named(&db, &username).await?;
+    unfollow(&db, me, dog.id).await?;
+    flash(&session, Category::Success, format!("You no longer follow {}.", dog.username))?;
+    Ok(redirect(&format!("/dogs/{}", dog.username)))
 }

@@ -3,22 +3,11 @@
 //! `task`: following, as you build it, as a specification. `lesson`: lesson 10's own tests, run
 //! against this crate, so the lesson keeps working while you add to it.
 
-use shared::Site;
-
-use crate::store::{SqliteSessionStore, Store};
-
 mod task;
 
-// The lesson's bad-input suite names `crate::tests::with_database`: in this crate, the one
-// below, so the lesson's own copy goes unused here (hence `dead_code`).
-#[allow(dead_code)]
 #[path = "../../../lessons/10-twitter-for-dogs/src/tests.rs"]
 mod lesson;
 
-/// What `main` attaches before serving, for the bad-input suite: a fresh database and its
-/// session store.
-async fn with_database(site: Site) -> Site {
-    let db = crate::db::for_tests().await;
-    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
-    site.with_data(db).with_data(store)
-}
+// The lesson's bad-input suite names `crate::tests::client`: the lesson's own, which builds
+// this crate's app as `main` does.
+use lesson::client;

@@ -339,7 +339,7 @@ pub fn logout_user(req: &HttpRequest, session: &Session) {
 /// [`UserLoader::remember`]): it says nothing by itself, and its end is kept with it on the
 /// server, which checks it whatever the browser does with `Max-Age`.
 pub fn remember_token(req: &HttpRequest) -> Option<String> {
-    let site = req.app_data::<Site>()?;
+    let site = req.app_data::<actix_web::web::Data<Site>>()?;
     let cookie = req.cookie(REMEMBER_COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie);
@@ -349,7 +349,9 @@ pub fn remember_token(req: &HttpRequest) -> Option<String> {
 
 /// The site's time, unix seconds (a test's clock can be moved).
 fn now(req: &HttpRequest) -> Result<i64, Error> {
-    let site = req.app_data::<Site>().ok_or_else(|| ErrorInternalServerError("no shared::Site"))?;
+    let site = req
+        .app_data::<actix_web::web::Data<Site>>()
+        .ok_or_else(|| ErrorInternalServerError("no shared::Site"))?;
     Ok(site.clock().now().unix_timestamp())
 }
 
@@ -368,7 +370,7 @@ pub async fn remember_cookies<L: UserLoader>(
     };
     let request = res.request().clone();
     let manager = manager::<L>(&request)?;
-    let Some(site) = request.app_data::<Site>() else {
+    let Some(site) = request.app_data::<actix_web::web::Data<Site>>() else {
         return Err(ErrorInternalServerError("shared::Site is missing"));
     };
     if let Some(old) = remember_token(&request) {

@@ -19,10 +19,10 @@ use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
-use shared::Site;
+use shared::{PageError, Site};
 
 use crate::db::Db;
-use crate::{CurrentUser, database_error, jwt, tokens, users, woofs};
+use crate::{CurrentUser, auth, errors, jwt, tokens, users, woofs};
 
 // ANCHOR: carrier
 /// How a request proved who it is with its `Authorization` header: left in the request by the
@@ -70,7 +70,7 @@ pub async fn load_user_from_request(
         req.extensions_mut().insert(Refused(reason));
         Ok(None)
     };
-    let Some(site) = req.app_data::<Site>() else {
+    let Some(site) = req.app_data::<web::Data<Site>>() else {
         return Err(actix_web::error::ErrorInternalServerError("shared::Site is missing"));
     };
     let now = site.clock().now().unix_timestamp();
@@ -80,7 +80,7 @@ pub async fn load_user_from_request(
         Err(reason) => return refuse(reason),
     };
     let (carrier, user_id) = if token.starts_with(tokens::PREFIX) {
-        match tokens::owner(db, token, now).await.map_err(database_error)? {
+        match tokens::owner(db, token, now).await.map_err(errors::Error::from)? {
             Some((id, user_id)) => (Carrier::ApiToken { id }, user_id),
             None => return refuse("This API token is unknown or has been revoked."),
         }
@@ -93,7 +93,7 @@ pub async fn load_user_from_request(
             Err(refused) => return refuse(refused.message()),
         }
     };
-    match users::find(db, user_id).await.map_err(database_error)? {
+    match users::find(db, user_id).await.map_err(errors::Error::from)? {
         Some(user) => {
             req.extensions_mut().insert(carrier);
             Ok(Some(user))
@@ -151,43 +151,43 @@ pub struct TokenForm {
 
 /// `POST /api/token`: a username and a password for a JWT, as OAuth 2's password grant answers
 /// (`access_token`, `token_type`, `expires_in`). No session, no cookie: the client keeps the
-/// token and sends it back in the `Authorization` header.
-pub async fn issue_jwt(site: Site, db: web::Data<Db>, form: web::Form<TokenForm>) -> HttpResponse {
+/// token and sends it back in the `Authorization` header. An `Err` is answered as JSON here:
+/// under `/api/`, the error page is `{"error": "..."}`.
+pub async fn issue_jwt(
+    site: web::Data<Site>,
+    db: web::Data<Db>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, errors::Error> {
     let TokenForm { username, password } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
-        return error(StatusCode::BAD_REQUEST, "Send the form fields username and password.");
+        return Err(PageError::bad_request("Send the form fields username and password.").into());
     }
-    let found = match users::find_by_username(&db, username.trim()).await {
-        Ok(found) => found,
-        Err(error) => return database_json(error),
-    };
+    let found = users::find_by_username(&db, username.trim()).await?;
     // The same slow Argon2 check as the login form, off the async worker, a few at a time.
     let user = match site.hash(move || users::check_password(found, &password)).await {
         Ok(Some(user)) => user,
-        Ok(None) => return error(StatusCode::UNAUTHORIZED, crate::FAILED),
+        Ok(None) => return Err(PageError::new(StatusCode::UNAUTHORIZED, auth::FAILED).into()),
         Err(shared::hashing::Busy) => {
             let mut busy = error(StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins at once.");
             let retry = shared::hashing::Busy::RETRY_AFTER_SECONDS;
             busy.headers_mut().insert(actix_web::http::header::RETRY_AFTER, retry.into());
-            return busy;
+            return Ok(busy);
         }
     };
     let now = site.clock().now().unix_timestamp();
-    match jwt::issue(&jwt::key(&site), user.id, now) {
-        Ok(token) => HttpResponse::Ok()
-            // RFC 6749: a response with a token must not be cached.
-            .insert_header((CACHE_CONTROL, "no-store"))
-            .json(json!({
-                "access_token": token,
-                "token_type": "Bearer",
-                "expires_in": jwt::LIFETIME.whole_seconds(),
-            })),
-        Err(failure) => {
-            eprintln!("error: signing a JWT: {failure}");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "The token could not be made.")
-        }
-    }
+    let token = jwt::issue(&jwt::key(&site), user.id, now).map_err(|failure| {
+        eprintln!("error: signing a JWT: {failure}");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "The token could not be made.")
+    })?;
+    Ok(HttpResponse::Ok()
+        // RFC 6749: a response with a token must not be cached.
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": jwt::LIFETIME.whole_seconds(),
+        })))
 }
 // ANCHOR_END: token
 
@@ -211,11 +211,9 @@ pub async fn me(req: HttpRequest, user: CurrentUser) -> HttpResponse {
 }
 
 /// `GET /api/woofs`: the timeline, newest first.
-pub async fn timeline(db: web::Data<Db>) -> HttpResponse {
-    match woofs::timeline(&db).await {
-        Ok(woofs) => HttpResponse::Ok().json(json!({ "woofs": woofs })),
-        Err(error) => database_json(error),
-    }
+pub async fn timeline(db: web::Data<Db>) -> Result<HttpResponse, errors::Error> {
+    let woofs = woofs::timeline(&db).await?;
+    Ok(HttpResponse::Ok().json(json!({ "woofs": woofs })))
 }
 
 #[derive(Deserialize)]
@@ -226,29 +224,19 @@ pub struct WoofForm {
 /// `POST /api/woofs`: woof as the user behind the token. 201 and the woof, or 422 and why not.
 pub async fn post_woof(
     user: CurrentUser,
-    site: Site,
+    site: web::Data<Site>,
     db: web::Data<Db>,
     form: web::Form<WoofForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, errors::Error> {
     let Some(author) = user.view().user.map(|user| user.id) else {
-        return error(StatusCode::UNAUTHORIZED, "Not signed in.");
+        return Err(PageError::new(StatusCode::UNAUTHORIZED, "Not signed in.").into());
     };
     let text = form.into_inner().body.unwrap_or_default();
-    let body = match woofs::validate(&text) {
-        Ok(body) => body,
-        Err(message) => return error(StatusCode::UNPROCESSABLE_ENTITY, message),
-    };
+    let body = woofs::validate(&text)
+        .map_err(|message| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, message))?;
     let now = site.clock().now().unix_timestamp();
-    match woofs::post(&db, author, body, now).await {
-        Ok(id) => HttpResponse::Created().json(json!({ "id": id, "body": body })),
-        Err(error) => database_json(error),
-    }
-}
-
-/// A database that does not answer: 503, as JSON.
-fn database_json(failure: sqlx::Error) -> HttpResponse {
-    eprintln!("error: database: {failure}");
-    error(StatusCode::SERVICE_UNAVAILABLE, crate::DATABASE_DOWN)
+    let id = woofs::post(&db, author, body, now).await?;
+    Ok(HttpResponse::Created().json(json!({ "id": id, "body": body })))
 }
 // ANCHOR_END: routes
 

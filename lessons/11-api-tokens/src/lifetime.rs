@@ -94,7 +94,7 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let Some(site) = req.app_data::<Site>().cloned() else {
+    let Some(site) = req.app_data::<actix_web::web::Data<Site>>().cloned() else {
         return Err(ErrorInternalServerError("shared::Site is missing"));
     };
     let settings = Settings::of(&site);
@@ -138,7 +138,9 @@ pub async fn cookie_expiry(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let now = req.app_data::<Site>().map(|site| site.clock().now().unix_timestamp());
+    let now = req
+        .app_data::<actix_web::web::Data<Site>>()
+        .map(|site| site.clock().now().unix_timestamp());
     let mut res = next.call(req).await?;
     let end = res.request().extensions().get::<CookieExpires>().copied();
     let (Some(now), Some(CookieExpires(end))) = (now, end) else {

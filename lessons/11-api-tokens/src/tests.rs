@@ -12,13 +12,14 @@ use actix_web::cookie::SameSite;
 use actix_web::cookie::time::{Duration, OffsetDateTime};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::test::TestRequest;
+use actix_web::web;
 use shared::hashing::Hashing;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
 use crate::db::{self, Db};
 use crate::store::{self, SqliteSessionStore, Store};
-use crate::{LESSON, jwt, tokens};
+use crate::{LESSON, app, jwt, login_manager, tokens};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
@@ -49,17 +50,40 @@ impl Forms for TestClient {
     }
 }
 
-/// The lesson's site on `db`, with the SQLite session store, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
+/// A server of this lesson as `main` makes it: the site, the database, the session store.
+#[derive(Clone)]
+struct Server {
+    site: Site,
+    db: Db,
+    store: Store,
+}
+
+/// The lesson's server on `db`, with the SQLite session store.
+fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    Site::with_clock(&LESSON, Config::for_tests(11), clock.clone())
-        .unwrap()
-        .with_data(db.clone())
-        .with_data(store)
+    let site = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
+    Server { site, db: db.clone(), store }
+}
+
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: Server) -> TestClient {
+    let Server { site, db, store } = server;
+    TestClient::for_site(site, |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
+/// A browser on a fresh database and its session store (the bad-input suite's browser too).
+pub(crate) async fn client(site: Site) -> TestClient {
+    let db = db::for_tests().await;
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
+    client_of(Server { site, db, store }).await
 }
 
 async fn browser(clock: &Clock) -> TestClient {
-    TestClient::for_site(site(clock, &db::for_tests().await)).await
+    client_of(server(clock, &db::for_tests().await)).await
 }
 
 async fn count_users(db: &Db) -> i64 {
@@ -231,7 +255,7 @@ async fn post_logout_clears_the_session_and_the_remember_cookie() {
 async fn remember_me_sets_a_signed_http_only_cookie_for_fourteen_days() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let res = log_in(&mut browser, &[("remember", "on")]).await;
     let cookie = res.set_cookie("remember_token");
     cookie
@@ -295,7 +319,8 @@ async fn a_page_behind_fresh_login_required_asks_for_the_password_again() {
 #[actix_web::test]
 async fn the_remember_cookie_expires_on_the_server_too() {
     let clock = Clock::manual(start());
-    let mut browser = browser(&clock).await;
+    let db = db::for_tests().await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.restart();
@@ -307,7 +332,7 @@ async fn the_remember_cookie_expires_on_the_server_too() {
     // The browser would have forgotten it; a copy sent anyway is refused by the server.
     browser.set_cookie("remember_token", &copied);
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
-    assert!(remember_rows(browser.site().data::<Db>().unwrap()).await.is_empty(), "found, deleted");
+    assert!(remember_rows(&db).await.is_empty(), "found, deleted");
 }
 
 #[actix_web::test]
@@ -332,7 +357,7 @@ async fn a_copied_remember_cookie_stops_working_after_logout() {
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let copied = browser.cookie("remember_token").unwrap().to_string();
     browser.submit("/logout", &[]).await.set_cookie("remember_token").assert_removal();
@@ -359,12 +384,12 @@ mod remember_tokens {
     /// (the server keeps it: a row, or a key in Redis) is put in a browser that is remembered.
     /// The login the cookie restores must be in a new session, and the planted id stay
     /// anonymous. Returns the planted id.
-    async fn a_planted_session_id_stays_anonymous(site: Site) -> String {
-        let mut attacker = TestClient::for_site(site.clone()).await;
+    async fn a_planted_session_id_stays_anonymous(server: Server) -> String {
+        let mut attacker = client_of(server.clone()).await;
         attacker.get("/protected").await; // an anonymous session, holding a flashed message
         let planted = attacker.cookie("session").unwrap().to_string();
 
-        let mut victim = TestClient::for_site(site).await;
+        let mut victim = client_of(server).await;
         log_in(&mut victim, &[("remember", "on")]).await;
         victim.restart();
         victim.set_cookie("session", &planted);
@@ -384,7 +409,7 @@ mod remember_tokens {
     async fn a_remembered_login_starts_a_new_session_and_the_planted_id_stays_anonymous() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let planted = a_planted_session_id_stays_anonymous(site(&clock, &db)).await;
+        let planted = a_planted_session_id_stays_anonymous(server(&clock, &db)).await;
         let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE id = ?")
             .bind(&planted)
             .fetch_one(&db)
@@ -400,16 +425,15 @@ mod remember_tokens {
         };
         let config = Config::for_tests(11).with("REDIS_URL", &url);
         let db = db::for_tests().await;
-        a_planted_session_id_stays_anonymous(redis_site(&config, &db).await).await;
+        a_planted_session_id_stays_anonymous(redis_server(&config, &db).await).await;
     }
 
     #[actix_web::test]
     async fn log_out_everywhere_else_takes_back_the_other_browsers_remember_cookies_too() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let site = site(&clock, &db);
-        let (mut laptop, mut phone) =
-            (TestClient::for_site(site.clone()).await, TestClient::for_site(site).await);
+        let server = server(&clock, &db);
+        let (mut laptop, mut phone) = (client_of(server.clone()).await, client_of(server).await);
         log_in(&mut laptop, &[("remember", "on")]).await;
         log_in(&mut phone, &[("remember", "on")]).await;
         assert_eq!(remember_rows(&db).await.len(), 2);
@@ -430,7 +454,7 @@ mod remember_tokens {
     async fn a_new_login_takes_back_the_token_this_browser_had() {
         let clock = Clock::manual(start());
         let db = db::for_tests().await;
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_of(server(&clock, &db)).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         let first = browser.cookie("remember_token").unwrap().to_string();
         log_in(&mut browser, &[("remember", "on")]).await;
@@ -487,7 +511,7 @@ mod remember_tokens {
         assert_eq!(versions, expected);
         assert_eq!(count_users(&db).await, 2, "user1 and rex are still there");
         let clock = Clock::manual(start());
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_of(server(&clock, &db)).await;
         log_in(&mut browser, &[("remember", "on")]).await;
         browser.restart();
         browser.get("/protected").await.assert_contains("Not a fresh login");
@@ -562,7 +586,7 @@ async fn a_registered_dog_is_listed_and_can_log_in() {
 async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     for taken in ["user1", "USER1", "User1"] {
         let fields =
             [("username", taken), ("email", "new@dogs.example"), ("password", "dog biscuits")];
@@ -579,7 +603,7 @@ async fn a_taken_username_in_any_case_comes_back_with_409_and_nothing_is_written
 async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let fields =
         [("username", "newdog"), ("email", "USER1@example.com"), ("password", "dog biscuits")];
     register(&mut browser, &fields)
@@ -596,7 +620,7 @@ async fn a_taken_address_comes_back_with_409_and_leaves_nothing_half_written() {
 async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_and_the_reason() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     for (fields, reason) in [
         (
             &[("username", "rex"), ("email", "rex"), ("password", "dog biscuits")][..],
@@ -625,7 +649,7 @@ async fn a_bad_address_a_short_password_or_a_missing_field_comes_back_with_422_a
 async fn a_common_password_in_any_case_comes_back_with_422_and_a_good_one_is_welcome() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     // NIST SP 800-63B: long enough is not enough; the first passwords an attacker tries are not.
     for password in ["password", "12345678", "Password1"] {
         let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", password)];
@@ -658,7 +682,7 @@ async fn what_the_form_sends_back_is_escaped() {
 async fn a_user_deleted_from_the_database_is_logged_out_on_the_next_request() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     browser.get("/protected").await.assert_contains("Logged in as user1");
     sqlx::query("DELETE FROM users WHERE username = 'user1'").execute(&db).await.unwrap();
@@ -695,7 +719,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let clock = Clock::manual(start());
     {
         let db = db::open(&temp.config(), 11).await.unwrap();
-        let mut browser = TestClient::for_site(site(&clock, &db)).await;
+        let mut browser = client_of(server(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
         register(&mut browser, &fields).await.assert_redirect("/login");
@@ -704,7 +728,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
     let db = db::open(&temp.config(), 11).await.unwrap();
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser
         .get("/")
         .await
@@ -725,6 +749,28 @@ async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming
     let error = db::open(&config, 11).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
+
+#[actix_web::test]
+async fn a_database_that_stops_answering_gets_a_503_page_that_says_so() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
+    browser.get("/").await.assert_status(200);
+    // The pool, closed: every query fails, as with a locked file or a full disk.
+    db.close().await;
+    let page = client_of(server).await.get("/").await;
+    page.assert_status(503).assert_contains("The database is not answering");
+    // The error page, with the layout: `errors::Error` answers with `PageError`'s response.
+    page.assert_contains("<h1>503 Service Unavailable</h1>");
+    // A browser with a session (every page gave it one, for its CSRF token): the session store
+    // asks the database first, and `store::outage` answers with the same page.
+    for req in [TestRequest::get().uri("/"), TestRequest::post().uri("/login")] {
+        let Err(error) = answer(&mut browser, req).await else { panic!("a 503 page") };
+        assert!(error.contains("The database is not answering"), "{error}");
+        assert!(error.contains("(503 Service Unavailable, text/html"), "{error}");
+    }
+}
 // ANCHOR_END: database
 
 // ANCHOR: server_side
@@ -737,7 +783,7 @@ async fn session_rows(db: &Db) -> Vec<(Option<i64>, String)> {
 async fn the_cookie_carries_only_a_random_id_and_the_session_is_a_row_on_the_server() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let request =
         TestRequest::get().insert_header(("cookie", browser.cookie_header())).to_http_request();
@@ -761,7 +807,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
     // with the cookie store, logout can only ask the browser to forget. Here it deletes the row.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.submit("/logout", &[]).await.assert_redirect("/login");
@@ -776,7 +822,7 @@ async fn a_cookie_copied_before_logout_no_longer_logs_you_in_after_it() {
 async fn logging_in_gives_a_new_id_and_the_old_row_is_gone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/protected").await; // an anonymous session, with the flashed message
     let before = browser.cookie("session").unwrap().to_string();
     assert_eq!(session_rows(&db).await.len(), 1);
@@ -812,7 +858,7 @@ async fn the_store_refuses_an_expired_row_and_the_sweeper_deletes_only_expired_o
 async fn a_copied_cookie_is_refused_after_the_session_lifetime_even_by_the_store_alone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     let request =
@@ -866,14 +912,14 @@ async fn the_sessions_page_needs_a_login() {
 async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_one() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
+    let server = server(&clock, &db);
     let (mut laptop, mut phone) =
-        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+        (client_of(server.clone()).await, client_of(server.clone()).await);
     log_in_as_browser(&mut laptop, "Laptop Firefox").await;
     clock.advance(Duration::minutes(1));
     log_in_as_browser(&mut phone, "Phone <Safari>").await;
     // Another dog's session is not listed.
-    let mut other = TestClient::for_site(site).await;
+    let mut other = client_of(server).await;
     let fields = [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
     other.submit("/register", &fields).await;
     other.submit("/login", &[("username", "rex"), ("password", "good boy!")]).await;
@@ -896,9 +942,9 @@ async fn the_sessions_page_lists_my_sessions_with_their_browsers_and_marks_this_
 async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this_one() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
+    let server = server(&clock, &db);
     let (mut laptop, mut phone) =
-        (TestClient::for_site(site.clone()).await, TestClient::for_site(site.clone()).await);
+        (client_of(server.clone()).await, client_of(server.clone()).await);
     log_in_as_browser(&mut laptop, "Laptop").await;
     log_in_as_browser(&mut phone, "Phone").await;
     phone.get("/protected").await.assert_contains("Logged in as user1");
@@ -938,11 +984,11 @@ fn redis_url(test: &str) -> Option<String> {
 }
 
 /// A server of this lesson with its sessions in the Redis at `url` and its users in `db`.
-async fn redis_site(config: &Config, db: &Db) -> Site {
+async fn redis_server(config: &Config, db: &Db) -> Server {
     let site = Site::new(&LESSON, config.clone()).unwrap();
     let store = store::open(&site, db).await.unwrap_or_else(|error| panic!("{error}"));
     assert!(matches!(store, Store::Redis(_)));
-    site.with_data(db.clone()).with_data(store)
+    Server { site, db: db.clone(), store }
 }
 
 #[actix_web::test]
@@ -955,8 +1001,8 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // server).
     let config = Config::for_tests(11).with("REDIS_URL", &url);
     let db = db::for_tests().await;
-    let mut first = TestClient::for_site(redis_site(&config, &db).await).await;
-    let mut second = TestClient::for_site(redis_site(&config, &db).await).await;
+    let mut first = client_of(redis_server(&config, &db).await).await;
+    let mut second = client_of(redis_server(&config, &db).await).await;
 
     log_in(&mut first, &[]).await.assert_redirect("/protected");
     assert_eq!(
@@ -981,7 +1027,7 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     };
     let config = Config::for_tests(11).with("REDIS_URL", &url);
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(redis_site(&config, &db).await).await;
+    let mut browser = client_of(redis_server(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.submit("/logout", &[]).await;
@@ -1116,9 +1162,9 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
     let Some(mut redis) = OwnRedis::start(test) else { return };
     let config = Config::for_tests(11).with("REDIS_URL", &redis.url());
     let db = db::for_tests().await;
-    let site = redis_site(&config, &db).await;
-    let mut browser = TestClient::for_site(site.clone()).await;
-    let mut visitor = TestClient::for_site(site).await;
+    let server = redis_server(&config, &db).await;
+    let mut browser = client_of(server.clone()).await;
+    let mut visitor = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await.assert_redirect("/protected");
 
     redis.stop();
@@ -1130,7 +1176,7 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
     assert_store_unavailable(answer(&mut visitor, TestRequest::get().uri("/login")).await);
     // Every page here carries a CSRF token, which lives in the session; the API needs none
     // (the bearer token says who is calling) and does not ask Redis.
-    let mut api = ApiClient::new(browser.site()).await;
+    let mut api = ApiClient::new(&server).await;
     let jwt = api.jwt("user1", "mypassword").await;
     api.get("/api/me", bearer(&jwt).as_deref()).await.assert_status(200);
 
@@ -1142,11 +1188,10 @@ async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is
     browser.get("/protected").await.assert_contains("Logged in as user1");
 }
 // ANCHOR_END: outage
-
 // ANCHOR: woofs
-/// A browser with `name` registered and logged in, on `site`.
-async fn dog(site: &Site, name: &str) -> TestClient {
-    let mut browser = TestClient::for_site(site.clone()).await;
+/// A browser with `name` registered and logged in, on `server`.
+async fn dog(server: &Server, name: &str) -> TestClient {
+    let mut browser = client_of(server.clone()).await;
     let email = format!("{name}@dogs.example");
     let fields = [("username", name), ("email", email.as_str()), ("password", "good boy!")];
     browser.submit("/register", &fields).await.assert_redirect("/login");
@@ -1169,14 +1214,14 @@ async fn last_woof(db: &Db) -> String {
 async fn a_dog_woofs_and_everyone_sees_it_on_the_timeline_and_the_dogs_page() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "  Woof! Anyone up for a walk?  ")]).await.assert_redirect("/");
     clock.advance(Duration::minutes(1));
-    let mut fido = dog(&site, "fido").await;
+    let mut fido = dog(&server, "fido").await;
     fido.submit("/woofs", &[("body", "Squirrel!")]).await.assert_redirect("/");
 
-    let mut anonymous = TestClient::for_site(site).await;
+    let mut anonymous = client_of(server).await;
     let page = anonymous.get("/").await;
     page.assert_status(200)
         .assert_contains("<p>Woof! Anyone up for a walk?</p>")
@@ -1196,7 +1241,7 @@ async fn a_dog_woofs_and_everyone_sees_it_on_the_timeline_and_the_dogs_page() {
 async fn you_must_be_logged_in_to_woof() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/").await.assert_not_contains(r#"action="/woofs""#);
     browser.submit("/woofs", &[("body", "Woof")]).await.assert_redirect("/login?next=%2Fwoofs");
     assert_eq!(count_woofs(&db).await, 0);
@@ -1206,8 +1251,8 @@ async fn you_must_be_logged_in_to_woof() {
 async fn a_woof_is_1_to_280_characters_and_a_refused_one_comes_back_with_422() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     let too_long = "w".repeat(281);
     for (body, reason) in [
         ("", "A woof needs at least one character."),
@@ -1231,8 +1276,8 @@ async fn a_woof_is_1_to_280_characters_and_a_refused_one_comes_back_with_422() {
 async fn html_in_a_woof_is_shown_as_text_never_run() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     let woof = r#"<script>alert("woof")</script><b>bold</b>"#;
     rex.submit("/woofs", &[("body", woof)]).await.assert_redirect("/");
     for path in ["/", "/dogs/rex"] {
@@ -1252,9 +1297,9 @@ async fn html_in_a_woof_is_shown_as_text_never_run() {
 async fn a_dog_deletes_its_own_woof_but_gets_403_for_another_dogs() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
-    let mut fido = dog(&site, "fido").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
+    let mut fido = dog(&server, "fido").await;
     rex.submit("/woofs", &[("body", "Rex was here")]).await;
     let id = last_woof(&db).await;
     let delete = format!("/woofs/{id}/delete");
@@ -1281,11 +1326,11 @@ async fn a_dog_deletes_its_own_woof_but_gets_403_for_another_dogs() {
 async fn an_anonymous_delete_is_sent_to_the_login_page() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Rex was here")]).await;
     let delete = format!("/woofs/{}/delete", last_woof(&db).await);
-    let mut anonymous = TestClient::for_site(site).await;
+    let mut anonymous = client_of(server).await;
     anonymous
         .submit(&delete, &[])
         .await
@@ -1299,8 +1344,8 @@ async fn an_anonymous_delete_is_sent_to_the_login_page() {
 async fn every_form_carries_the_sessions_csrf_token() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Woof")]).await;
     let token = rex.csrf_token().await;
     assert_eq!(token.len(), 64);
@@ -1321,11 +1366,11 @@ async fn every_post_without_the_token_or_with_a_wrong_one_is_refused_with_403_an
 {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Rex was here")]).await;
     let delete = format!("/woofs/{}/delete", last_woof(&db).await);
-    let mut other_browser = TestClient::for_site(site.clone()).await;
+    let mut other_browser = client_of(server.clone()).await;
     let someone_elses = other_browser.csrf_token().await;
 
     let register =
@@ -1364,7 +1409,7 @@ async fn every_post_without_the_token_or_with_a_wrong_one_is_refused_with_403_an
 async fn the_token_changes_at_login_so_one_planted_before_is_worthless() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     let before = browser.csrf_token().await;
     log_in(&mut browser, &[]).await.assert_redirect("/protected");
     let after = browser.csrf_token().await;
@@ -1378,8 +1423,8 @@ async fn the_token_changes_at_login_so_one_planted_before_is_worthless() {
 async fn a_dog_deleted_from_the_database_takes_its_woofs_and_sessions_along() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Rex was here")]).await;
     sqlx::query("DELETE FROM users WHERE username = 'rex'").execute(&db).await.unwrap();
     assert_eq!(count_woofs(&db).await, 0);
@@ -1393,8 +1438,8 @@ struct ApiClient {
 }
 
 impl ApiClient {
-    async fn new(site: &Site) -> ApiClient {
-        ApiClient { client: TestClient::for_site(site.clone()).await }
+    async fn new(server: &Server) -> ApiClient {
+        ApiClient { client: client_of(server.clone()).await }
     }
 
     /// `GET path` with `Authorization: <authorization>` when given.
@@ -1475,7 +1520,7 @@ async fn make_token(browser: &mut TestClient, name: &str) -> String {
 async fn an_api_call_without_credentials_gets_401_json_and_a_bearer_challenge_never_a_redirect() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut curl = ApiClient::new(&site(&clock, &db)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db)).await;
     for res in [
         curl.get("/api/me", None).await,
         curl.get("/api/woofs", None).await,
@@ -1491,8 +1536,8 @@ async fn an_api_call_without_credentials_gets_401_json_and_a_bearer_challenge_ne
 #[actix_web::test]
 async fn a_browser_page_still_redirects_to_the_login_page_while_the_api_answers_401() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut browser = TestClient::for_site(site.clone()).await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut browser = client_of(server.clone()).await;
     browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
     assert_401(&browser.get("/api/me").await, "Authentication required");
 }
@@ -1502,8 +1547,8 @@ async fn a_browser_page_still_redirects_to_the_login_page_while_the_api_answers_
 #[actix_web::test]
 async fn post_api_token_trades_the_password_for_a_short_lived_jwt_and_sets_no_cookie() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut curl = ApiClient::new(&site).await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut curl = ApiClient::new(&server).await;
     let fields = [("username", "user1"), ("password", "mypassword")];
     let res = curl.post("/api/token", &fields, None).await;
     res.assert_status(200);
@@ -1514,14 +1559,14 @@ async fn post_api_token_trades_the_password_for_a_short_lived_jwt_and_sets_no_co
     // Signed by this server, for user1 (row 1), from now for 15 minutes.
     let token = answer["access_token"].as_str().unwrap();
     let now = start().unix_timestamp();
-    let claims = jwt::verify(&jwt::key(&site), token, now).unwrap();
+    let claims = jwt::verify(&jwt::key(&server.site), token, now).unwrap();
     assert_eq!(claims, jwt::Claims { sub: "1".into(), iat: now, exp: now + 15 * 60, nbf: None });
 }
 
 #[actix_web::test]
 async fn a_wrong_password_or_a_missing_field_gets_no_jwt() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     for fields in [
         &[("username", "user1"), ("password", "wrong")][..],
         &[("username", "nobody"), ("password", "mypassword")],
@@ -1541,7 +1586,7 @@ async fn a_wrong_password_or_a_missing_field_gets_no_jwt() {
 async fn a_jwt_identifies_its_user_on_the_api_without_any_cookie() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut curl = ApiClient::new(&site(&clock, &db)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db)).await;
     let token = curl.jwt("user1", "mypassword").await;
     let me = json(curl.get("/api/me", bearer(&token).as_deref()).await.assert_status(200));
     assert_eq!(me["username"], "user1");
@@ -1564,7 +1609,7 @@ async fn a_jwt_identifies_its_user_on_the_api_without_any_cookie() {
 #[actix_web::test]
 async fn an_expired_jwt_is_refused_with_401() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     let token = curl.jwt("user1", "mypassword").await;
     clock.advance(Duration::minutes(15) - Duration::seconds(1));
     curl.get("/api/me", bearer(&token).as_deref()).await.assert_status(200);
@@ -1577,9 +1622,9 @@ async fn an_expired_jwt_is_refused_with_401() {
 async fn a_jwt_whose_payload_was_changed_is_refused_with_401() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let _rex = dog(&site, "rex").await;
-    let mut curl = ApiClient::new(&site).await;
+    let server = server(&clock, &db);
+    let _rex = dog(&server, "rex").await;
+    let mut curl = ApiClient::new(&server).await;
     let rex = curl.jwt("rex", "good boy!").await;
     // Rex puts user1's id in the payload (the middle part) of his own, well-signed token.
     let now = start().unix_timestamp();
@@ -1599,7 +1644,7 @@ async fn a_jwt_whose_payload_was_changed_is_refused_with_401() {
 #[actix_web::test]
 async fn a_jwt_with_alg_none_is_refused_with_401() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     let token = curl.jwt("user1", "mypassword").await;
     let payload = token.split('.').nth(1).unwrap();
     // `{"alg":"none","typ":"JWT"}`: "no signature needed", with good claims and no signature.
@@ -1622,7 +1667,7 @@ async fn a_jwt_signed_with_another_key_is_refused_with_401() {
     let clock = Clock::manual(start());
     let other = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
     let token = jwt::issue(&jwt::key(&other), 1, start().unix_timestamp()).unwrap();
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     let res = curl.get("/api/me", bearer(&token).as_deref()).await;
     assert_invalid_token(&res, "signature does not match");
 }
@@ -1632,10 +1677,10 @@ async fn the_jwt_key_is_derived_from_secret_key_not_the_cookie_signing_key_itsel
     // A signature made with the key that signs the cookies is not a JWT signature here: the
     // two uses of SECRET_KEY cannot stand in for each other.
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    assert_ne!(&jwt::key(&site)[..], site.key().signing());
-    let token = jwt::issue(site.key().signing(), 1, start().unix_timestamp()).unwrap();
-    let mut curl = ApiClient::new(&site).await;
+    let server = server(&clock, &db::for_tests().await);
+    assert_ne!(&jwt::key(&server.site)[..], server.site.key().signing());
+    let token = jwt::issue(server.site.key().signing(), 1, start().unix_timestamp()).unwrap();
+    let mut curl = ApiClient::new(&server).await;
     let res = curl.get("/api/me", bearer(&token).as_deref()).await;
     assert_invalid_token(&res, "signature does not match");
 }
@@ -1643,7 +1688,7 @@ async fn the_jwt_key_is_derived_from_secret_key_not_the_cookie_signing_key_itsel
 #[actix_web::test]
 async fn a_jwt_that_is_not_a_jwt_is_refused_with_401() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     for (junk, reason) in [
         ("x", "not a well-formed JWT"),
         ("a.b", "not a well-formed JWT"),
@@ -1663,8 +1708,8 @@ async fn a_jwt_that_is_not_a_jwt_is_refused_with_401() {
 async fn an_api_token_is_shown_once_and_only_its_hash_is_stored() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     let token = make_token(&mut rex, "laptop script").await;
     assert!(token.starts_with("woof_") && token.len() == 69, "{token}");
 
@@ -1682,12 +1727,12 @@ async fn an_api_token_is_shown_once_and_only_its_hash_is_stored() {
 #[actix_web::test]
 async fn an_api_token_identifies_its_owner_on_the_api() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut rex = dog(&server, "rex").await;
     let token = make_token(&mut rex, "script").await;
     rex.get("/tokens").await.assert_contains("<td>never</td>");
 
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     let me = json(curl.get("/api/me", bearer(&token).as_deref()).await.assert_status(200));
     assert_eq!(me["username"], "rex");
     assert_eq!(me["via"], "api token");
@@ -1702,10 +1747,10 @@ async fn an_api_token_identifies_its_owner_on_the_api() {
 async fn a_revoked_api_token_stops_working_at_once() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     let token = make_token(&mut rex, "script").await;
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     curl.get("/api/me", bearer(&token).as_deref()).await.assert_status(200);
 
     let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens").fetch_one(&db).await.unwrap();
@@ -1718,7 +1763,7 @@ async fn a_revoked_api_token_stops_working_at_once() {
 #[actix_web::test]
 async fn an_unknown_api_token_is_refused_with_401() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     let made_up = format!("woof_{}", "A".repeat(64));
     let res = curl.get("/api/me", bearer(&made_up).as_deref()).await;
     assert_invalid_token(&res, "unknown or has been revoked");
@@ -1728,14 +1773,14 @@ async fn an_unknown_api_token_is_refused_with_401() {
 async fn a_dog_cannot_revoke_another_dogs_token() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
-    let mut fido = dog(&site, "fido").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
+    let mut fido = dog(&server, "fido").await;
     let token = make_token(&mut rex, "script").await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens").fetch_one(&db).await.unwrap();
     fido.get("/tokens").await.assert_contains("You have no API tokens.");
     fido.submit(&format!("/tokens/{id}/revoke"), &[]).await.assert_status(404);
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     curl.get("/api/me", bearer(&token).as_deref()).await.assert_status(200);
 }
 
@@ -1743,14 +1788,14 @@ async fn a_dog_cannot_revoke_another_dogs_token() {
 async fn making_tokens_needs_a_fresh_login_not_a_remember_cookie_nor_a_token() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = TestClient::for_site(site.clone()).await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[("remember", "on")]).await;
     let token = make_token(&mut browser, "script").await;
     browser.restart();
     browser.get("/tokens").await.assert_redirect("/login?next=%2Ftokens");
 
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     for res in [
         curl.get("/tokens", bearer(&token).as_deref()).await,
         curl.post("/tokens", &[("name", "another")], bearer(&token).as_deref()).await,
@@ -1765,8 +1810,8 @@ async fn making_tokens_needs_a_fresh_login_not_a_remember_cookie_nor_a_token() {
 #[actix_web::test]
 async fn a_token_needs_a_name_of_at_most_64_characters() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut rex = dog(&server, "rex").await;
     for name in ["", "   ", &"n".repeat(65)] {
         rex.submit("/tokens", &[("name", name)]).await.assert_status(422).assert_contains("name");
     }
@@ -1779,8 +1824,8 @@ async fn a_token_needs_a_name_of_at_most_64_characters() {
 #[actix_web::test]
 async fn a_malformed_authorization_header_is_refused_with_401() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut curl = ApiClient::new(&site).await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut curl = ApiClient::new(&server).await;
     let token = curl.jwt("user1", "mypassword").await;
     for header in [
         "".to_string(),
@@ -1806,11 +1851,11 @@ async fn a_malformed_authorization_header_is_refused_with_401() {
 #[actix_web::test]
 async fn the_same_current_user_works_for_the_cookie_session_an_api_token_and_a_jwt() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut browser = TestClient::for_site(site.clone()).await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await;
     let api_token = make_token(&mut browser, "script").await;
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     let jwt = curl.jwt("user1", "mypassword").await;
 
     let by_cookie = json(browser.get("/api/me").await.assert_status(200));
@@ -1834,8 +1879,8 @@ async fn the_same_current_user_works_for_the_cookie_session_an_api_token_and_a_j
 #[actix_web::test]
 async fn a_refused_token_never_falls_back_on_the_browsers_session() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut browser = TestClient::for_site(site).await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut browser = client_of(server).await;
     log_in(&mut browser, &[]).await;
     let with_bad_token = |path: &str| {
         TestRequest::get().uri(path).insert_header((AUTHORIZATION, "Bearer woof_made_up"))
@@ -1850,8 +1895,8 @@ async fn a_refused_token_never_falls_back_on_the_browsers_session() {
 async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cookie_does() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = TestClient::for_site(site.clone()).await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await;
     // The browser's cookies alone, as another site's form would send them: refused.
     let res = browser.post("/api/woofs", &[("body", "Forged woof")]).await;
@@ -1862,7 +1907,7 @@ async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cook
         .await
         .assert_status(201);
 
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     let jwt = curl.jwt("user1", "mypassword").await;
     let res = curl.post("/api/woofs", &[("body", "Woof from curl")], bearer(&jwt).as_deref()).await;
     res.assert_status(201);
@@ -1873,7 +1918,7 @@ async fn an_api_post_with_a_token_needs_no_csrf_token_but_one_made_with_the_cook
 async fn a_made_up_authorization_header_does_not_switch_off_the_csrf_check() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = TestClient::for_site(site(&clock, &db)).await;
+    let mut browser = client_of(server(&clock, &db)).await;
     log_in(&mut browser, &[]).await;
     // The browser's cookie session, no CSRF token, and a header that proves nothing.
     let forged = |path: &str, fields: &[(&str, &str)]| {
@@ -1891,10 +1936,10 @@ async fn a_made_up_authorization_header_does_not_switch_off_the_csrf_check() {
 async fn a_good_bearer_token_needs_no_csrf_token_and_leaves_the_browsers_session_alone() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = TestClient::for_site(site.clone()).await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
     log_in(&mut browser, &[]).await;
-    let jwt = ApiClient::new(&site).await.jwt("user1", "mypassword").await;
+    let jwt = ApiClient::new(&server).await.jwt("user1", "mypassword").await;
     // Sent with the browser's cookies too: the token speaks for the request.
     let req = TestRequest::post()
         .uri("/api/woofs")
@@ -1910,10 +1955,10 @@ async fn a_good_bearer_token_needs_no_csrf_token_and_leaves_the_browsers_session
 async fn a_deleted_dogs_tokens_stop_working() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     let api_token = make_token(&mut rex, "script").await;
-    let mut curl = ApiClient::new(&site).await;
+    let mut curl = ApiClient::new(&server).await;
     let jwt = curl.jwt("rex", "good boy!").await;
     sqlx::query("DELETE FROM users WHERE username = 'rex'").execute(&db).await.unwrap();
     let res = curl.get("/api/me", bearer(&api_token).as_deref()).await;
@@ -1932,11 +1977,11 @@ fn json_error(res: &TestResponse, status: u16) -> String {
 #[actix_web::test]
 async fn an_api_401_or_403_is_json_not_a_page() {
     let clock = Clock::manual(start());
-    let site = site(&clock, &db::for_tests().await);
-    let mut curl = ApiClient::new(&site).await;
+    let server = server(&clock, &db::for_tests().await);
+    let mut curl = ApiClient::new(&server).await;
     assert!(json_error(&curl.get("/api/me", None).await, 401).contains("Authentication"));
     // The CSRF check's refusal, for a browser's call made with its cookies alone.
-    let mut browser = TestClient::for_site(site).await;
+    let mut browser = client_of(server).await;
     log_in(&mut browser, &[]).await;
     let res = browser.post("/api/woofs", &[("body", "Forged woof")]).await;
     assert!(json_error(&res, 403).contains("CSRF token"));
@@ -1949,7 +1994,7 @@ async fn an_api_401_or_403_is_json_not_a_page() {
 #[actix_web::test]
 async fn an_unknown_api_address_is_a_json_404() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     let jwt = curl.jwt("user1", "mypassword").await;
     json_error(&curl.get("/api/no-such-thing", bearer(&jwt).as_deref()).await, 404);
 }
@@ -1957,7 +2002,7 @@ async fn an_unknown_api_address_is_a_json_404() {
 #[actix_web::test]
 async fn a_malformed_body_on_post_api_token_is_a_json_400() {
     let clock = Clock::manual(start());
-    let mut curl = ApiClient::new(&site(&clock, &db::for_tests().await)).await;
+    let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     // A form that names a field twice cannot be read into one value.
     let req = TestRequest::post()
         .uri("/api/token")
@@ -1971,7 +2016,7 @@ async fn a_malformed_body_on_post_api_token_is_a_json_400() {
 #[actix_web::test]
 async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_host_says() {
     let clock = Clock::manual(start());
-    let mut browser = TestClient::for_site(site(&clock, &db::for_tests().await)).await;
+    let mut browser = client_of(server(&clock, &db::for_tests().await)).await;
     log_in(&mut browser, &[]).await;
     let token = browser.csrf_token().await;
     let req = TestRequest::post()
@@ -1987,23 +2032,19 @@ async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_hos
     // A server on every address is shown at the loopback one.
     let mut config = Config::for_tests(11);
     config.host = "0.0.0.0".into();
-    assert_eq!(crate::site_url(&Site::new(&LESSON, config).unwrap()), "http://127.0.0.1:8011");
+    assert_eq!(
+        crate::token_pages::site_url(&Site::new(&LESSON, config).unwrap()),
+        "http://127.0.0.1:8011"
+    );
 }
 // ANCHOR_END: curl_example
-
-/// What `main` attaches before serving, for the bad-input suite: a fresh database and its
-/// session store.
-async fn with_database(site: Site) -> Site {
-    let db = db::for_tests().await;
-    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), site.clock().clone()));
-    site.with_data(db).with_data(store)
-}
 
 #[actix_web::test]
 async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_with_retry_after() {
     let (clock, db) = (Clock::manual(start()), db::for_tests().await);
-    let site = site(&clock, &db).with_hashing(Hashing::none_free());
-    let mut browser = TestClient::for_site(site).await;
+    let mut server = server(&clock, &db);
+    server.site = server.site.with_hashing(Hashing::none_free());
+    let mut browser = client_of(server).await;
     let res = log_in(&mut browser, &[]).await;
     res.assert_status(503).assert_contains("Too many sign-ins at once");
     assert_eq!(res.header("retry-after"), Some("5"));
@@ -2016,4 +2057,4 @@ async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_wit
     assert_eq!(count_users(&db).await, 1, "no user was made");
 }
 
-shared::bad_input_tests!(crate::LESSON, setup = crate::tests::with_database);
+shared::bad_input_tests!(crate::LESSON, client = crate::tests::client);

@@ -5,12 +5,13 @@
 //! from; `post` (the test kit's) sends exactly the fields given.
 
 use actix_web::cookie::time::{Duration, OffsetDateTime};
+use actix_web::web;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
 use crate::db::{self, Db};
 use crate::store::{SqliteSessionStore, Store};
+use crate::{LESSON, app, login_manager};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
@@ -34,18 +35,33 @@ impl Forms for TestClient {
     }
 }
 
-/// The exercise's site on `db`, with the SQLite session store, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
-    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    Site::with_clock(&LESSON, Config::for_tests(10), clock.clone())
-        .unwrap()
-        .with_data(db.clone())
-        .with_data(store)
+/// What `main` makes before serving: the site, the database, the session store.
+struct Server {
+    site: Site,
+    db: Db,
+    store: Store,
 }
 
-/// A browser with `name` registered and logged in, on `site`.
-async fn dog(site: &Site, name: &str) -> TestClient {
-    let mut browser = TestClient::for_site(site.clone()).await;
+/// The exercise's server on `db`, with the SQLite session store.
+fn server(clock: &Clock, db: &Db) -> Server {
+    let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
+    let site = Site::with_clock(&LESSON, Config::for_tests(10), clock.clone()).unwrap();
+    Server { site, db: db.clone(), store }
+}
+
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: &Server) -> TestClient {
+    let (db, store) = (server.db.clone(), server.store.clone());
+    TestClient::for_site(server.site.clone(), |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
+}
+
+/// A browser with `name` registered and logged in, on `server`.
+async fn dog(server: &Server, name: &str) -> TestClient {
+    let mut browser = client_of(server).await;
     let email = format!("{name}@dogs.example");
     let fields = [("username", name), ("email", email.as_str()), ("password", "good boy!")];
     browser.submit("/register", &fields).await.assert_redirect("/login");
@@ -70,15 +86,15 @@ async fn count_follows(db: &Db) -> i64 {
 async fn following_a_dog_puts_its_woofs_on_my_following_timeline_newest_first() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Walk time?")]).await.assert_redirect("/");
-    let mut fido = dog(&site, "fido").await;
+    let mut fido = dog(&server, "fido").await;
     fido.submit("/woofs", &[("body", "Squirrel!")]).await.assert_redirect("/");
     clock.advance(Duration::minutes(1));
     rex.submit("/woofs", &[("body", "Ball!")]).await.assert_redirect("/");
 
-    let mut max = dog(&site, "max").await;
+    let mut max = dog(&server, "max").await;
     max.submit("/woofs", &[("body", "My own woof")]).await.assert_redirect("/");
     max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     let page = max.get("/dogs/rex").await;
@@ -101,10 +117,10 @@ async fn following_a_dog_puts_its_woofs_on_my_following_timeline_newest_first() 
 async fn the_dogs_page_offers_follow_then_unfollow_and_unfollowing_empties_the_timeline() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Walk time?")]).await;
-    let mut max = dog(&site, "max").await;
+    let mut max = dog(&server, "max").await;
 
     let page = max.get("/dogs/rex").await;
     page.assert_contains(r#"action="/dogs/rex/follow""#).assert_contains("Follow rex");
@@ -126,10 +142,10 @@ async fn the_dogs_page_offers_follow_then_unfollow_and_unfollowing_empties_the_t
 async fn following_twice_is_harmless_and_so_is_unfollowing_a_dog_you_do_not_follow() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     rex.submit("/woofs", &[("body", "Walk time?")]).await;
-    let mut max = dog(&site, "max").await;
+    let mut max = dog(&server, "max").await;
     for _ in 0..2 {
         max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     }
@@ -146,8 +162,8 @@ async fn following_twice_is_harmless_and_so_is_unfollowing_a_dog_you_do_not_foll
 async fn you_cannot_follow_yourself() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
     // No button on your own page...
     rex.get("/dogs/rex").await.assert_status(200).assert_not_contains("/follow");
     // ...and a clear 400 for a form made by hand, in any case of the name.
@@ -157,16 +173,20 @@ async fn you_cannot_follow_yourself() {
     }
     assert_eq!(count_follows(&db).await, 0);
     // The button is there on another dog's page.
-    dog(&site, "max").await.get("/dogs/rex").await.assert_contains(r#"action="/dogs/rex/follow""#);
+    dog(&server, "max")
+        .await
+        .get("/dogs/rex")
+        .await
+        .assert_contains(r#"action="/dogs/rex/follow""#);
 }
 
 #[actix_web::test]
 async fn following_needs_a_login_and_the_csrf_token_and_a_dog_that_exists() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let _rex = dog(&site, "rex").await;
-    let mut anonymous = TestClient::for_site(site.clone()).await;
+    let server = server(&clock, &db);
+    let _rex = dog(&server, "rex").await;
+    let mut anonymous = client_of(&server).await;
     anonymous.get("/dogs/rex").await.assert_status(200).assert_not_contains("/follow");
     anonymous
         .submit("/dogs/rex/follow", &[])
@@ -174,7 +194,7 @@ async fn following_needs_a_login_and_the_csrf_token_and_a_dog_that_exists() {
         .assert_redirect("/login?next=%2Fdogs%2Frex%2Ffollow");
     anonymous.get("/following").await.assert_redirect("/login?next=%2Ffollowing");
 
-    let mut max = dog(&site, "max").await;
+    let mut max = dog(&server, "max").await;
     max.post("/dogs/rex/follow", &[]).await.assert_status(403);
     max.post("/dogs/rex/follow", &[("csrf_token", "wrong")]).await.assert_status(403);
     assert_eq!(count_follows(&db).await, 0);
@@ -187,9 +207,9 @@ async fn following_needs_a_login_and_the_csrf_token_and_a_dog_that_exists() {
 async fn a_dog_deleted_from_the_database_leaves_no_follows_behind() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut rex = dog(&site, "rex").await;
-    let mut max = dog(&site, "max").await;
+    let server = server(&clock, &db);
+    let mut rex = dog(&server, "rex").await;
+    let mut max = dog(&server, "max").await;
     max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     rex.submit("/dogs/max/follow", &[]).await.assert_redirect("/dogs/max");
     assert_eq!(count_follows(&db).await, 2);

@@ -7,12 +7,13 @@
 use actix_web::cookie::time::OffsetDateTime;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::test::TestRequest;
+use actix_web::web;
 use shared::testkit::{TestClient, TestResponse};
 use shared::{Clock, Config, Site};
 
-use crate::LESSON;
 use crate::db::{self, Db};
 use crate::store::{SqliteSessionStore, Store};
+use crate::{LESSON, app, login_manager};
 
 fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
@@ -36,18 +37,33 @@ impl Forms for TestClient {
     }
 }
 
-/// The exercise's site on `db`, with the SQLite session store, as `main` builds it.
-fn site(clock: &Clock, db: &Db) -> Site {
+/// What `main` makes before serving: the site, the database, the session store.
+struct Server {
+    site: Site,
+    db: Db,
+    store: Store,
+}
+
+/// The exercise's server on `db`, with the SQLite session store.
+fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    Site::with_clock(&LESSON, Config::for_tests(11), clock.clone())
-        .unwrap()
-        .with_data(db.clone())
-        .with_data(store)
+    let site = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
+    Server { site, db: db.clone(), store }
+}
+
+/// A browser on `server`'s app, built as `main` builds it.
+async fn client_of(server: &Server) -> TestClient {
+    let (db, store) = (server.db.clone(), server.store.clone());
+    TestClient::for_site(server.site.clone(), |site| {
+        let login_manager = web::Data::new(login_manager(&site, db.clone()));
+        app(site, web::Data::new(db), web::Data::new(store), login_manager)
+    })
+    .await
 }
 
 /// user1, signed in with the password (a fresh login: the tokens page needs one).
-async fn user1(site: &Site) -> TestClient {
-    let mut browser = TestClient::for_site(site.clone()).await;
+async fn user1(server: &Server) -> TestClient {
+    let mut browser = client_of(server).await;
     let fields = [("username", "user1"), ("password", "mypassword")];
     browser.submit("/login", &fields).await.assert_redirect("/protected");
     browser
@@ -68,8 +84,8 @@ async fn make_token(browser: &mut TestClient, name: &str, read_only: bool) -> St
 }
 
 /// A call as curl makes it: no cookies, `Authorization: Bearer <token>`.
-async fn call(site: &Site, req: TestRequest, token: &str) -> TestResponse {
-    let mut curl = TestClient::for_site(site.clone()).await;
+async fn call(server: &Server, req: TestRequest, token: &str) -> TestResponse {
+    let mut curl = client_of(server).await;
     curl.send_raw(req.insert_header((AUTHORIZATION, format!("Bearer {token}")))).await
 }
 
@@ -94,7 +110,7 @@ async fn stored_read_only(db: &Db, name: &str) -> i64 {
 async fn the_read_only_box_is_stored_with_the_token_and_only_its_hash() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = user1(&site(&clock, &db)).await;
+    let mut browser = user1(&server(&clock, &db)).await;
     let reader = make_token(&mut browser, "dashboard", true).await;
     make_token(&mut browser, "deploy script", false).await;
     assert_eq!(stored_read_only(&db, "dashboard").await, 1);
@@ -112,7 +128,7 @@ async fn the_read_only_box_is_stored_with_the_token_and_only_its_hash() {
 async fn the_tokens_page_marks_the_read_only_tokens() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = user1(&site(&clock, &db)).await;
+    let mut browser = user1(&server(&clock, &db)).await;
     make_token(&mut browser, "dashboard", true).await;
     make_token(&mut browser, "deploy script", false).await;
     let page = browser.get("/tokens").await;
@@ -124,14 +140,14 @@ async fn the_tokens_page_marks_the_read_only_tokens() {
 async fn a_read_only_token_reads_the_api_but_a_write_gets_403_and_json() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = user1(&site).await;
+    let server = server(&clock, &db);
+    let mut browser = user1(&server).await;
     let reader = make_token(&mut browser, "dashboard", true).await;
     let writer = make_token(&mut browser, "deploy script", false).await;
 
-    call(&site, TestRequest::get().uri("/api/me"), &reader).await.assert_status(200);
-    call(&site, TestRequest::get().uri("/api/woofs"), &reader).await.assert_status(200);
-    let res = call(&site, woof("Woof from a reader"), &reader).await;
+    call(&server, TestRequest::get().uri("/api/me"), &reader).await.assert_status(200);
+    call(&server, TestRequest::get().uri("/api/woofs"), &reader).await.assert_status(200);
+    let res = call(&server, woof("Woof from a reader"), &reader).await;
     res.assert_status(403);
     assert!(res.header("content-type").is_some_and(|ct| ct.starts_with("application/json")));
     assert_eq!(res.body(), r#"{"error":"This token is read-only."}"#);
@@ -139,7 +155,7 @@ async fn a_read_only_token_reads_the_api_but_a_write_gets_403_and_json() {
 
     // The same dog's other token writes, and so does the dog's browser: only that token is
     // read-only, not its owner.
-    call(&site, woof("Woof from the script"), &writer).await.assert_status(201);
+    call(&server, woof("Woof from the script"), &writer).await.assert_status(201);
     browser.submit("/api/woofs", &[("body", "Woof from the page")]).await.assert_status(201);
     assert_eq!(count_woofs(&db).await, 2);
 }
@@ -150,11 +166,11 @@ async fn the_check_reads_the_token_row_at_every_call() {
     // revocation does. (A JWT could not do this: it carries its claims itself.)
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let site = site(&clock, &db);
-    let mut browser = user1(&site).await;
+    let server = server(&clock, &db);
+    let mut browser = user1(&server).await;
     let token = make_token(&mut browser, "script", false).await;
-    call(&site, woof("First"), &token).await.assert_status(201);
+    call(&server, woof("First"), &token).await.assert_status(201);
     sqlx::query("UPDATE api_tokens SET read_only = 1").execute(&db).await.unwrap();
-    call(&site, woof("Second"), &token).await.assert_status(403);
+    call(&server, woof("Second"), &token).await.assert_status(403);
     assert_eq!(count_woofs(&db).await, 1);
 }
