@@ -98,7 +98,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, Error> {
     // The handler returns `Result<HttpResponse, Error>` (`src/errors.rs`): `?` makes a
     // database error the 503 page, a refused form is `Ok(refuse(...))`, as in `auth::register`.
-    // TODO: the signed-in user: `user.view().user.cloned()` (the middleware has already sent
+    // TODO: the signed-in user: `user.user().cloned()` (the middleware has already sent
     //       anonymous visitors away, but the type does not know that; else a 403
     //       `PageError::forbidden`).
     // TODO: the new password must pass the rules a registration applies (`users::validate`);

@@ -59,7 +59,7 @@ pub async fn change_password(
     db: web::Data<Db>,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, Error> {
-    let Some(me) = user.view().user.cloned() else {
+    let Some(me) = user.user().cloned() else {
         return Err(PageError::forbidden("Please log in to change your password.").into());
     };
     let PasswordForm { current_password, new_password } = form.into_inner();

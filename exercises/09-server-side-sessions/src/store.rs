@@ -79,6 +79,15 @@ fn columns(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> Columns
     }
 }
 
+/// What a failed query of the store says, for `outage` to find: a database that does not answer
+/// fails here first for every visitor with a session (signed in; from lesson 10 on, everyone:
+/// each page keeps a CSRF token in the session).
+const DATABASE_FAILED: &str = "the session store's database failed";
+
+fn down(error: sqlx::Error) -> anyhow::Error {
+    anyhow::Error::from(error).context(DATABASE_FAILED)
+}
+
 impl SessionStore for SqliteSessionStore {
     /// The state of a session that exists and has not ended. An expired row is refused here,
     /// whatever the cookie says, before the sweeper gets to delete it.
@@ -89,7 +98,7 @@ impl SessionStore for SqliteSessionStore {
                 .bind(self.now())
                 .fetch_optional(&self.db)
                 .await
-                .map_err(|error| LoadError::Other(error.into()))?;
+                .map_err(|error| LoadError::Other(down(error)))?;
         state
             .map(|json| serde_json::from_str(&json))
             .transpose()
@@ -119,7 +128,7 @@ impl SessionStore for SqliteSessionStore {
         .bind(expires_at)
         .execute(&self.db)
         .await
-        .map_err(|error| SaveError::Other(error.into()))?;
+        .map_err(|error| SaveError::Other(down(error)))?;
         Ok(key)
     }
 
@@ -148,7 +157,7 @@ impl SessionStore for SqliteSessionStore {
         .bind(now)
         .execute(&self.db)
         .await
-        .map_err(|error| UpdateError::Other(error.into()))?;
+        .map_err(|error| UpdateError::Other(down(error)))?;
         Ok(key)
     }
 
@@ -162,7 +171,8 @@ impl SessionStore for SqliteSessionStore {
         .bind(key.as_ref())
         .bind(now)
         .execute(&self.db)
-        .await?;
+        .await
+        .map_err(down)?;
         Ok(())
     }
 
@@ -172,7 +182,8 @@ impl SessionStore for SqliteSessionStore {
         sqlx::query("DELETE FROM sessions WHERE id = ?")
             .bind(key.as_ref())
             .execute(&self.db)
-            .await?;
+            .await
+            .map_err(down)?;
         Ok(())
     }
 }
@@ -402,7 +413,8 @@ impl SessionStore for RedisStore {
 }
 
 /// Outside everything else: a request whose session store failed gets a 503 that says so, as
-/// a database that does not answer does (`DATABASE_DOWN` in `src/errors.rs`).
+/// a database that does not answer does (`DATABASE_DOWN` in `src/errors.rs`, the same page
+/// when the store is the database).
 ///
 /// actix-session turns every store error into an empty 500 (its `e500`): the cause goes with it
 /// for the log, but is not the response, and no type of ours survives the wrapping. Its text
@@ -419,6 +431,10 @@ pub async fn outage(
             eprintln!("error: session store: {error:?}");
             let message = format!("{UNAVAILABLE}; please try again in a moment.");
             Err(head.error(StatusCode::SERVICE_UNAVAILABLE, &message))
+        }
+        Err(error) if format!("{error:?}").contains(DATABASE_FAILED) => {
+            eprintln!("error: session store: {error:?}");
+            Err(head.error(StatusCode::SERVICE_UNAVAILABLE, crate::errors::DATABASE_DOWN))
         }
         answer => answer,
     }

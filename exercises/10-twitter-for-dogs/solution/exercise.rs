@@ -91,7 +91,7 @@ pub async fn follow_dog(
     db: web::Data<Db>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let Some(me) = user.view().user.map(|me| me.id) else {
+    let Some(me) = user.user().map(|me| me.id) else {
         return Err(PageError::forbidden("Please log in to follow a dog.").into());
     };
     let dog = dog_named(&db, &username).await?;
@@ -114,7 +114,7 @@ pub async fn unfollow_dog(
     db: web::Data<Db>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let Some(me) = user.view().user.map(|me| me.id) else {
+    let Some(me) = user.user().map(|me| me.id) else {
         return Err(PageError::forbidden("Please log in to unfollow a dog.").into());
     };
     let dog = dog_named(&db, &username).await?;

@@ -77,7 +77,7 @@ pub async fn follow_dog(
     db: web::Data<Db>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    // TODO: the signed-in dog's id (`user.view().user`), the dog in the address (`dog_named`:
+    // TODO: the signed-in dog's id (`user.user()`), the dog in the address (`dog_named`:
     //       404 when there is none), as `unfollow_dog` below.
     // TODO: following yourself: a 400 page that says "You cannot follow yourself."
     //       (`PageError::bad_request`).
@@ -95,7 +95,7 @@ pub async fn unfollow_dog(
     db: web::Data<Db>,
     username: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let Some(me) = user.view().user.map(|me| me.id) else {
+    let Some(me) = user.user().map(|me| me.id) else {
         return Err(PageError::forbidden("Please log in to unfollow a dog.").into());
     };
     let dog = dog_named(&db, &username).await?;

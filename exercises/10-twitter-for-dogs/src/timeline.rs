@@ -62,7 +62,7 @@ pub async fn post_woof(
     db: web::Data<Db>,
     form: web::Form<WoofForm>,
 ) -> Result<HttpResponse, Error> {
-    let Some(author) = user.view().user.map(|user| user.id) else {
+    let Some(author) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to woof.").into());
     };
     let text = form.into_inner().body.unwrap_or_default();
@@ -87,7 +87,7 @@ pub async fn delete_woof(
     db: web::Data<Db>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let Some(author) = user.view().user.map(|user| user.id) else {
+    let Some(author) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to delete a woof.").into());
     };
     match woofs::delete(&db, id.into_inner(), author).await? {
@@ -115,7 +115,7 @@ pub async fn dog_page(
     let dog = dog.ok_or_else(|| PageError::not_found("There is no dog of that name."))?;
     let woofs = woofs::by_author(&db, dog.id).await?;
     // The exercise: whether the signed-in dog follows this one, for the button.
-    let following = match user.view().user.map(|me| me.id) {
+    let following = match user.user().map(|me| me.id) {
         Some(me) if me != dog.id => exercise::is_following(&db, me, dog.id).await?,
         _ => false,
     };
@@ -134,7 +134,7 @@ pub async fn following_page(
     user: CurrentUser,
     db: web::Data<Db>,
 ) -> Result<HttpResponse, Error> {
-    let Some(me) = user.view().user.map(|me| me.id) else {
+    let Some(me) = user.user().map(|me| me.id) else {
         return Err(PageError::forbidden("Please log in to see who you follow.").into());
     };
     let woofs = exercise::followed_woofs(&db, me).await?;

@@ -14,12 +14,11 @@ use std::collections::HashMap;
 
 use actix_session::config::BrowserSession;
 use actix_session::{Session, SessionMiddleware};
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::MessageBody;
 use actix_web::cookie::SameSite;
 use actix_web::cookie::time::Duration;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::{Logger, Next, from_fn};
+use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde::Serialize;
 use shared::{Context, CookieKind, Lesson, Site, render};
@@ -245,7 +244,7 @@ fn app(
             web::scope("/api")
                 .wrap(from_fn(csrf::protect_api))
                 // The exercise: a read-only token may not write (src/exercise.rs).
-                .wrap(from_fn(read_only_tokens))
+                .wrap(from_fn(token_pages::read_only_tokens))
                 .wrap(from_fn(login::login_required::<Users>))
                 .route("/me", web::get().to(api::me))
                 .route("/woofs", web::get().to(api::timeline))
@@ -339,29 +338,6 @@ async fn settings(req: HttpRequest, session: Session, user: CurrentUser) -> Http
     render(&req, "settings.html", page_context(&session, &user))
 }
 // ANCHOR_END: pages
-
-/// Inside the API's `login_required`, so the request loader has left the request's carrier:
-/// every call but a `GET` (or `HEAD`) asks the exercise whether to refuse it.
-async fn read_only_tokens(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if req.method() == Method::GET || req.method() == Method::HEAD {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
-    }
-    let Some(db) = req.app_data::<web::Data<Db>>().cloned() else {
-        return Err(actix_web::error::ErrorInternalServerError("the database is missing"));
-    };
-    match exercise::refuse_read_only(req.request(), &db).await {
-        Ok(None) => next.call(req).await.map(ServiceResponse::map_into_left_body),
-        Ok(Some(refusal)) => Ok(req.into_response(refusal).map_into_right_body()),
-        Err(error) => {
-            eprintln!("error: database: {error}");
-            let answer = api::error(StatusCode::SERVICE_UNAVAILABLE, errors::DATABASE_DOWN);
-            Ok(req.into_response(answer).map_into_right_body())
-        }
-    }
-}
 
 // ANCHOR: dictionary
 /// One entry as the page shows it: the key, and the value as the JSON actix-session stores.

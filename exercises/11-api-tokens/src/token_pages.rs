@@ -3,14 +3,17 @@
 //! and their checks are in `src/tokens.rs`.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use shared::{PageError, Site, redirect, render_status};
 
 use crate::db::Db;
-use crate::errors::Error;
+use crate::errors::{DATABASE_DOWN, Error};
 use crate::flash::{Category, flash};
 use crate::{CurrentUser, exercise, page_context, tokens};
 
@@ -35,7 +38,7 @@ async fn tokens_page(
     new_token: Option<(&str, &str)>,
     error: Option<&str>,
 ) -> Result<HttpResponse, Error> {
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to see your API tokens.").into());
     };
     let rows = tokens::of_user(db, user_id).await?;
@@ -88,7 +91,7 @@ pub async fn create_token(
     db: web::Data<Db>,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, Error> {
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to make an API token.").into());
     };
     let TokenForm { name, read_only } = form.into_inner();
@@ -114,7 +117,7 @@ pub async fn revoke_token(
     db: web::Data<Db>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to revoke a token.").into());
     };
     if !tokens::revoke(&db, id.into_inner(), user_id).await? {
@@ -124,3 +127,27 @@ pub async fn revoke_token(
     Ok(redirect("/tokens"))
 }
 // ANCHOR_END: tokens
+
+// The exercise: a read-only token may not write (src/exercise.rs).
+/// Inside the API's `login_required`, so the request loader has left the request's carrier:
+/// every call but a `GET` (or `HEAD`) asks the exercise whether to refuse it.
+pub async fn read_only_tokens(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    }
+    let Some(db) = req.app_data::<web::Data<Db>>().cloned() else {
+        return Err(actix_web::error::ErrorInternalServerError("the database is missing"));
+    };
+    match exercise::refuse_read_only(req.request(), &db).await {
+        Ok(None) => next.call(req).await.map(ServiceResponse::map_into_left_body),
+        Ok(Some(refusal)) => Ok(req.into_response(refusal).map_into_right_body()),
+        Err(error) => {
+            eprintln!("error: database: {error}");
+            let answer = crate::api::error(StatusCode::SERVICE_UNAVAILABLE, DATABASE_DOWN);
+            Ok(req.into_response(answer).map_into_right_body())
+        }
+    }
+}

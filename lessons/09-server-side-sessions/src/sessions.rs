@@ -30,7 +30,7 @@ pub async fn list_sessions(
         context.insert("redis", &true);
         return Ok(render(&req, "sessions.html", context));
     };
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to see your sessions.").into());
     };
     let current = store::current_id(&req, &site);
@@ -57,7 +57,7 @@ pub async fn end_other_sessions(
         return Err(PageError::new(StatusCode::NOT_IMPLEMENTED, message).into());
     };
     let (Some(current), Some(user_id)) =
-        (store::current_id(&req, &site), user.view().user.map(|user| user.id))
+        (store::current_id(&req, &site), user.user().map(|user| user.id))
     else {
         return Err(PageError::bad_request("This request has no session.").into());
     };

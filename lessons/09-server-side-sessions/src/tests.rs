@@ -715,8 +715,11 @@ async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming
 async fn a_database_that_stops_answering_gets_a_503_page_that_says_so() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
-    let mut browser = client_of(server(&clock, &db)).await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
     browser.get("/").await.assert_status(200);
+    let mut signed_in = client_of(server).await;
+    log_in(&mut signed_in, &[]).await.assert_status(303);
     // The pool, closed: every query fails, as with a locked file or a full disk.
     db.close().await;
     let page = browser.get("/").await;
@@ -724,6 +727,13 @@ async fn a_database_that_stops_answering_gets_a_503_page_that_says_so() {
     // The error page, with the layout: `errors::Error` answers with `PageError`'s response.
     page.assert_contains("<h1>503 Service Unavailable</h1>");
     log_in(&mut browser, &[]).await.assert_status(503).assert_contains("not answering");
+    // A browser with a session: the session store asks the database first, and `store::outage`
+    // answers with the same page.
+    for req in [TestRequest::get().uri("/"), TestRequest::post().uri("/logout")] {
+        let Err(error) = answer(&mut signed_in, req).await else { panic!("a 503 page") };
+        assert!(error.contains("The database is not answering"), "{error}");
+        assert!(error.contains("(503 Service Unavailable, text/html"), "{error}");
+    }
 }
 // ANCHOR_END: database
 

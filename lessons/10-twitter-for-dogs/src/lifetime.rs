@@ -19,7 +19,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
 use actix_web::http::header::{HeaderValue, SET_COOKIE};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage as _};
+use actix_web::{Error, HttpMessage as _, web};
 use shared::Site;
 
 /// The name of the session cookie (given to `SessionMiddleware` in main.rs).
@@ -94,8 +94,9 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let Some(site) = req.app_data::<actix_web::web::Data<Site>>().cloned() else {
-        return Err(ErrorInternalServerError("shared::Site is missing"));
+    // What `app` gave every handler: `.app_data(web::Data::new(site))`.
+    let Some(site) = req.app_data::<web::Data<Site>>().cloned() else {
+        return Err(ErrorInternalServerError("web::Data<Site> is missing"));
     };
     let settings = Settings::of(&site);
     let now = site.clock().now().unix_timestamp();
@@ -138,9 +139,7 @@ pub async fn cookie_expiry(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let now = req
-        .app_data::<actix_web::web::Data<Site>>()
-        .map(|site| site.clock().now().unix_timestamp());
+    let now = req.app_data::<web::Data<Site>>().map(|site| site.clock().now().unix_timestamp());
     let mut res = next.call(req).await?;
     let end = res.request().extensions().get::<CookieExpires>().copied();
     let (Some(now), Some(CookieExpires(end))) = (now, end) else {

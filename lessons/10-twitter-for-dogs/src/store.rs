@@ -78,8 +78,9 @@ fn columns(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> Columns
     }
 }
 
-/// What a failed query of the store says, for `outage` to find: every page has a session now
-/// (its CSRF token), so a database that does not answer fails here first.
+/// What a failed query of the store says, for `outage` to find: a database that does not answer
+/// fails here first for every visitor with a session (signed in; from lesson 10 on, everyone:
+/// each page keeps a CSRF token in the session).
 const DATABASE_FAILED: &str = "the session store's database failed";
 
 fn down(error: sqlx::Error) -> anyhow::Error {

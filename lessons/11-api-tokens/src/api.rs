@@ -194,7 +194,7 @@ pub async fn issue_jwt(
 // ANCHOR: routes
 /// `GET /api/me`: who the request is, and how it proved it.
 pub async fn me(req: HttpRequest, user: CurrentUser) -> HttpResponse {
-    let Some(user) = user.view().user.cloned() else {
+    let Some(user) = user.user().cloned() else {
         return error(StatusCode::UNAUTHORIZED, "Not signed in.");
     };
     let via = match req.extensions().get::<Carrier>() {
@@ -228,7 +228,7 @@ pub async fn post_woof(
     db: web::Data<Db>,
     form: web::Form<WoofForm>,
 ) -> Result<HttpResponse, errors::Error> {
-    let Some(author) = user.view().user.map(|user| user.id) else {
+    let Some(author) = user.user().map(|user| user.id) else {
         return Err(PageError::new(StatusCode::UNAUTHORIZED, "Not signed in.").into());
     };
     let text = form.into_inner().body.unwrap_or_default();

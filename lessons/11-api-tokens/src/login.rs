@@ -9,6 +9,10 @@
 //! | `@login_manager.request_loader`     | [`UserLoader::load_user_from_request`]        |
 //! | `@login_manager.unauthorized_handler` | [`LoginManager::unauthorized_handler`]      |
 //! | `current_user`, `AnonymousUserMixin`| the [`CurrentUser`] extractor                 |
+//! | `current_user` (the user object)    | [`CurrentUser::user`]: `None` when anonymous  |
+//! | `current_user.get_id()`             | [`CurrentUser::id`]                           |
+//! | `current_user.is_authenticated`     | [`CurrentUser::is_authenticated`]             |
+//! | `current_user.is_anonymous`         | [`CurrentUser::is_anonymous`]                 |
 //! | `@login_required`                   | `from_fn(login_required::<L>)` on a route or scope |
 //! | `@fresh_login_required`             | `from_fn(fresh_login_required::<L>)`          |
 //! | `login_user(user, remember=True)`   | [`login_user`]                                |
@@ -28,7 +32,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
-use actix_web::{Error, FromRequest, HttpMessage as _, HttpRequest, HttpResponse};
+use actix_web::{Error, FromRequest, HttpMessage as _, HttpRequest, HttpResponse, web};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
 use shared::{Site, redirect};
@@ -89,7 +93,8 @@ pub trait UserLoader: 'static {
 // ANCHOR_END: traits
 
 // ANCHOR: manager
-/// Flask-Login's `LoginManager`. Put it in the app with `.app_data(web::Data::new(manager))`.
+/// Flask-Login's `LoginManager`. Made once, in `main`, as `web::Data::new(manager)`, and put in
+/// the app with `.app_data(manager)`.
 pub struct LoginManager<L: UserLoader> {
     pub loader: L,
     /// Where `login_required` sends anonymous visitors (`login_manager.login_view`).
@@ -111,7 +116,7 @@ pub struct LoginManager<L: UserLoader> {
 
 /// The manager, from the app. A missing one is a bug in the lesson, not in the request.
 fn manager<L: UserLoader>(req: &HttpRequest) -> Result<&LoginManager<L>, Error> {
-    req.app_data::<actix_web::web::Data<LoginManager<L>>>()
+    req.app_data::<web::Data<LoginManager<L>>>()
         .map(|data| data.get_ref())
         .ok_or_else(|| ErrorInternalServerError("the LoginManager is missing from the app"))
 }
@@ -131,8 +136,25 @@ impl<L: UserLoader> Clone for CurrentUser<L> {
 }
 
 impl<L: UserLoader> CurrentUser<L> {
+    /// The signed-in user, what Flask code reaches as `current_user` (`current_user.name`,
+    /// `current_user.is_admin`): `None` for the anonymous user.
+    pub fn user(&self) -> Option<&L::User> {
+        self.user.as_ref()
+    }
+
+    /// `current_user.get_id()`: the id the session keeps, `None` for the anonymous user.
+    pub fn id(&self) -> Option<String> {
+        self.user.as_ref().map(UserMixin::get_id)
+    }
+
+    /// `current_user.is_authenticated`: somebody is signed in, freshly or by the remember cookie.
     pub fn is_authenticated(&self) -> bool {
         self.user.is_some()
+    }
+
+    /// `current_user.is_anonymous`: nobody is signed in.
+    pub fn is_anonymous(&self) -> bool {
+        self.user.is_none()
     }
 
     /// Signed in with the password in this session, not restored from the remember cookie.
@@ -144,10 +166,10 @@ impl<L: UserLoader> CurrentUser<L> {
     pub fn view(&self) -> CurrentUserView<&L::User> {
         CurrentUserView {
             is_authenticated: self.is_authenticated(),
-            is_anonymous: !self.is_authenticated(),
+            is_anonymous: self.is_anonymous(),
             is_fresh: self.is_fresh(),
-            id: self.user.as_ref().map(UserMixin::get_id),
-            user: self.user.as_ref(),
+            id: self.id(),
+            user: self.user(),
         }
     }
 
@@ -339,7 +361,7 @@ pub fn logout_user(req: &HttpRequest, session: &Session) {
 /// [`UserLoader::remember`]): it says nothing by itself, and its end is kept with it on the
 /// server, which checks it whatever the browser does with `Max-Age`.
 pub fn remember_token(req: &HttpRequest) -> Option<String> {
-    let site = req.app_data::<actix_web::web::Data<Site>>()?;
+    let site = req.app_data::<web::Data<Site>>()?;
     let cookie = req.cookie(REMEMBER_COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie);
@@ -350,7 +372,7 @@ pub fn remember_token(req: &HttpRequest) -> Option<String> {
 /// The site's time, unix seconds (a test's clock can be moved).
 fn now(req: &HttpRequest) -> Result<i64, Error> {
     let site = req
-        .app_data::<actix_web::web::Data<Site>>()
+        .app_data::<web::Data<Site>>()
         .ok_or_else(|| ErrorInternalServerError("no shared::Site"))?;
     Ok(site.clock().now().unix_timestamp())
 }
@@ -370,7 +392,7 @@ pub async fn remember_cookies<L: UserLoader>(
     };
     let request = res.request().clone();
     let manager = manager::<L>(&request)?;
-    let Some(site) = request.app_data::<actix_web::web::Data<Site>>() else {
+    let Some(site) = request.app_data::<web::Data<Site>>() else {
         return Err(ErrorInternalServerError("shared::Site is missing"));
     };
     if let Some(old) = remember_token(&request) {

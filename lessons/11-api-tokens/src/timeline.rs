@@ -62,7 +62,7 @@ pub async fn post_woof(
     db: web::Data<Db>,
     form: web::Form<WoofForm>,
 ) -> Result<HttpResponse, Error> {
-    let Some(author) = user.view().user.map(|user| user.id) else {
+    let Some(author) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to woof.").into());
     };
     let text = form.into_inner().body.unwrap_or_default();
@@ -87,7 +87,7 @@ pub async fn delete_woof(
     db: web::Data<Db>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let Some(author) = user.view().user.map(|user| user.id) else {
+    let Some(author) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to delete a woof.").into());
     };
     match woofs::delete(&db, id.into_inner(), author).await? {

@@ -35,7 +35,7 @@ async fn tokens_page(
     new_token: Option<(&str, &str)>,
     error: Option<&str>,
 ) -> Result<HttpResponse, Error> {
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to see your API tokens.").into());
     };
     let rows = tokens::of_user(db, user_id).await?;
@@ -86,7 +86,7 @@ pub async fn create_token(
     db: web::Data<Db>,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, Error> {
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to make an API token.").into());
     };
     let text = form.into_inner().name.unwrap_or_default();
@@ -111,7 +111,7 @@ pub async fn revoke_token(
     db: web::Data<Db>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let Some(user_id) = user.view().user.map(|user| user.id) else {
+    let Some(user_id) = user.user().map(|user| user.id) else {
         return Err(PageError::forbidden("Please log in to revoke a token.").into());
     };
     if !tokens::revoke(&db, id.into_inner(), user_id).await? {
