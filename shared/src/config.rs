@@ -228,6 +228,7 @@ impl Config {
             Some(port) => port.trim().parse().map_err(|_| bad_port(port))?,
             None => 8000 + u16::from(number),
         };
+        // ANCHOR: read_key
         let secret = if !needs_key {
             None
         } else if let Some(text) = values.get("SECRET_KEY") {
@@ -241,6 +242,7 @@ impl Config {
             _ => Vec::new(),
         };
         let key = secret.as_ref().map(|(secret, _)| lesson_key(secret, number));
+        // ANCHOR_END: read_key
         let fallback_keys = fallbacks.iter().map(|old| lesson_key(old, number)).collect();
         Ok(Config { host, port, number, secret, key, fallback_keys, values })
     }
@@ -428,6 +430,7 @@ pub fn lesson_key(secret: &Key, number: u8) -> Key {
     Key::from(mac.finalize().into_bytes().as_slice())
 }
 
+// ANCHOR: decode_key
 /// Decodes a key in the form `just secret` prints. Standard base64 is accepted too.
 pub fn decode_key(text: &str) -> Result<Key, String> {
     let text = text.trim();
@@ -449,6 +452,7 @@ pub fn decode_key(text: &str) -> Result<Key, String> {
     Key::try_from(bytes.as_slice())
         .map_err(|_| format!("it decodes to {} bytes, and at least 64 are needed", bytes.len()))
 }
+// ANCHOR_END: decode_key
 
 /// Encodes a key in the form [`decode_key`] reads.
 pub fn encode_key(key: &Key) -> String {
