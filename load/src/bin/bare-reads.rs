@@ -1,7 +1,7 @@
 //! The benchmark's second yardstick, for lesson 09: the bare handler of `bare.rs` plus the two
 //! reads lesson 09's signed-in page makes, and nothing else. Per request: the session row by its
 //! id, then the user row by id, with the lesson's own SQL, through sqlx on a SQLite file opened
-//! with the lesson's options (lessons/09-server-side-sessions/src/db.rs) and made with the
+//! with the lesson's options (lessons/12-session-list/src/db.rs) and made with the
 //! lesson's schema (its migrations); then the same fixed bytes as `bare`. No cookie, session
 //! middleware, JSON, template or inspector. `just bench` compares lesson 09's `/protected` with
 //! it: what is left is the lesson's own work, with the driver's cost on both sides.
@@ -17,8 +17,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 /// Lesson 09's tables, from its own migration files: the same columns and indexes.
 const SCHEMA: [&str; 2] = [
-    include_str!("../../../lessons/09-server-side-sessions/migrations/0001_users.sql"),
-    include_str!("../../../lessons/09-server-side-sessions/migrations/0003_sessions.sql"),
+    include_str!("../../../lessons/12-session-list/migrations/0001_users.sql"),
+    include_str!("../../../lessons/12-session-list/migrations/0003_sessions.sql"),
 ];
 
 /// The one session every request reads: 64 letters and digits, like the lesson's ids.

@@ -1,9 +1,0 @@
-//! Exercise 07's tests. Run with: just exercise 07
-//!
-//! `task`: the admin guard you build, as a specification. `lesson`: lesson 07's own tests, run
-//! against this crate, so the lesson keeps working while you add to it.
-
-mod task;
-
-#[path = "../../../lessons/07-login-guard/src/tests.rs"]
-mod lesson;

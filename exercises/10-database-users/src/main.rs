@@ -1,0 +1,306 @@
+//! Exercise 10: changing the password. Run with: cargo run -p exercise-10-database-users
+//!
+//! This crate is lesson 08 plus a change-password form on `/settings`. Lesson 08 keeps its
+//! sessions in cookies, which the server cannot take back: to end the *other* sessions of a user
+//! whose password changed, the user's id (what the session holds) carries a fingerprint of the
+//! password hash, and the user loader refuses an id whose fingerprint is out of date. Remember
+//! cookies are tokens the server keeps: the change deletes the user's. Your part is
+//! `src/exercise.rs`; the task is in `TASK.md`, the tests in `src/tests/task.rs`. Run them with
+//! `just exercise 10`; `just hint 10` when you are stuck.
+//!
+//! Try: see TASK.md (it listens on lesson 08's port and uses its database: stop the lesson
+//! first, or set PORT). `--features solution` runs the reference solution instead of yours.
+
+use std::collections::HashMap;
+
+use actix_session::storage::CookieSessionStore;
+use actix_session::{Session, SessionMiddleware};
+use actix_web::body::MessageBody;
+use actix_web::cookie::SameSite;
+use actix_web::cookie::time::Duration;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use serde::Serialize;
+use shared::{Context, CookieKind, Lesson, Site, render};
+
+use crate::db::Db;
+use crate::errors::Error;
+use crate::login::{LoginManager, UserLoader, UserMixin};
+
+mod auth;
+mod db;
+mod errors;
+mod flash;
+mod lifetime;
+mod login;
+mod remember;
+mod users;
+
+pub static LESSON: Lesson = Lesson {
+    number: 10,
+    slug: "database-users",
+    title: "Users in a database · exercise: changing the password",
+    nav: &[
+        ("/", "Home"),
+        ("/register", "Register"),
+        ("/protected", "Protected"),
+        ("/settings", "Settings"),
+        ("/session", "Session"),
+        ("/login", "Log in"),
+        ("/logout", "Log out"),
+    ],
+    templates: shared::templates![
+        "index.html",
+        "register.html",
+        "login.html",
+        "protected.html",
+        "settings.html",
+        "logout.html",
+        "session.html"
+    ],
+    cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
+};
+
+/// The most session JSON we agree to keep. Encrypted and encoded, 2048 bytes become a cookie of
+/// about 2.8 KB; much more and browsers silently drop the cookie, and over 4064 bytes
+/// actix-session fails the request with a 500. We refuse with a clear page instead.
+const MAX_SESSION_JSON: usize = 2048;
+
+// ANCHOR: middleware
+/// Flask keeps `session` in a cookie signed with `SECRET_KEY`. actix-session's cookie store does
+/// the same, but encrypts it as well (a *private* cookie), with the same key.
+fn session_middleware(site: &Site) -> SessionMiddleware<CookieSessionStore> {
+    SessionMiddleware::builder(CookieSessionStore::default(), site.key().clone())
+        .cookie_name(lifetime::COOKIE.to_string())
+        // `Secure` cookies are meant for HTTPS only: Python's requests never sends one over
+        // http://127.0.0.1 (curl and browsers make an exception for localhost). Off by default
+        // for the course; SESSION_COOKIE_SECURE=1 turns it on, as it should be behind HTTPS.
+        .cookie_secure(site.config().flag("SESSION_COOKIE_SECURE"))
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .build()
+}
+// ANCHOR_END: middleware
+
+// ANCHOR: loader
+/// This app's side of Flask-Login: how to find a user by id (`@login_manager.user_loader`:
+/// `return User.query.get(int(user_id))`)...
+struct Users {
+    db: Db,
+}
+
+impl UserLoader for Users {
+    type User = users::User;
+
+    /// The exercise: `exercise::load_user` refuses an id whose fingerprint is out of date.
+    async fn load_user(&self, id: &str) -> Result<Option<Self::User>, actix_web::Error> {
+        Ok(exercise::load_user(&self.db, id).await.map_err(Error::from)?)
+    }
+
+    /// Remember-me tokens are rows of `remember_tokens` (`src/remember.rs`).
+    async fn remember(&self, id: &str, now: i64, expires: i64) -> Result<String, actix_web::Error> {
+        // The row's id is the number before the `|`: the fingerprint is not the token's business.
+        let Some(Ok(id)) = id.split('|').next().map(str::parse::<i64>) else {
+            return Err(actix_web::error::ErrorInternalServerError(format!("not a user id: {id}")));
+        };
+        Ok(remember::create(&self.db, id, now, expires).await.map_err(Error::from)?)
+    }
+
+    async fn load_remembered(
+        &self,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<Self::User>, actix_web::Error> {
+        match remember::user_of(&self.db, token, now).await.map_err(Error::from)? {
+            Some(id) => Ok(users::find(&self.db, id).await.map_err(Error::from)?),
+            None => Ok(None),
+        }
+    }
+
+    async fn forget(&self, token: &str) -> Result<(), actix_web::Error> {
+        Ok(remember::delete(&self.db, token).await.map_err(Error::from)?)
+    }
+}
+
+/// ...and what a user's id is (`UserMixin.get_id`): the exercise adds the fingerprint.
+impl UserMixin for users::User {
+    fn get_id(&self) -> String {
+        exercise::get_id(self)
+    }
+}
+
+/// `current_user` for this app's users.
+type CurrentUser = login::CurrentUser<Users>;
+
+/// Flask: `login_manager = LoginManager(app)`, `login_manager.login_view = "login"`.
+fn login_manager(site: &Site, db: Db) -> LoginManager<Users> {
+    LoginManager {
+        loader: Users { db },
+        login_view: "/login",
+        login_message: "Please log in to access this page.",
+        needs_refresh_message: "Please give your password again to access this page.",
+        remember_duration: Duration::days(14),
+        secure: site.config().flag("SESSION_COOKIE_SECURE"),
+    }
+}
+// ANCHOR_END: loader
+
+// ANCHOR: main
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8010)`.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    // Opened before the server listens (Flask-SQLAlchemy does it on the first request), so a
+    // bad `DATABASE_URL` stops the server at once, with a message that names it.
+    let db = db::open(site.config(), LESSON.number).await.unwrap_or_else(shared::exit_with);
+    // One login manager and one pool of connections for the whole server.
+    let login_manager = web::Data::new(login_manager(&site, db.clone()));
+    let db = web::Data::new(db);
+    // One app per worker thread: the closure runs once for each. What it captures (`site`, the
+    // pool, the login manager) is made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone(), db.clone(), login_manager.clone()))
+        .bind(address)?
+        .run()
+        .await
+}
+// ANCHOR_END: main
+
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+fn app(
+    site: Site,
+    db: web::Data<Db>,
+    login_manager: web::Data<LoginManager<Users>>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let session = session_middleware(&site);
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        .app_data(web::Data::new(site))
+        // The pool (`db: web::Data<Db>`), and the login manager that `CurrentUser` asks.
+        .app_data(db)
+        .app_data(login_manager)
+        // Flask: `@app.route("/")`; the views of `auth.py` are in `src/auth.rs`.
+        .route("/", web::get().to(index))
+        .route("/register", web::get().to(auth::register_form))
+        .route("/register", web::post().to(auth::register))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        // `@login_required` on one route...
+        .service(
+            web::resource("/protected")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route(web::get().to(protected)),
+        )
+        // ...and `@fresh_login_required` on a whole scope.
+        .service(
+            web::scope("/settings")
+                .wrap(from_fn(login::fresh_login_required::<Users>))
+                .route("", web::get().to(settings))
+                // The exercise: the change-password form posts here (src/exercise.rs).
+                .route("/password", web::post().to(exercise::change_password)),
+        )
+        .route("/logout", web::get().to(auth::logout_page))
+        .route("/logout", web::post().to(auth::logout))
+        // Read-only now: a session that says who you are must not be writable by you.
+        .route("/session", web::get().to(show_session))
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // `cookie_expiry` sees the cookie the session middleware writes, `enforce` sees the
+        // session it loads.
+        .wrap(from_fn(lifetime::enforce))
+        .wrap(session)
+        .wrap(from_fn(lifetime::cookie_expiry))
+        .wrap(from_fn(login::remember_cookies::<Users>))
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
+}
+// ANCHOR_END: app
+
+// ANCHOR: pages
+/// Every page's context: `current_user` and the flashed messages, as Flask's context
+/// processors put them in every template.
+fn page_context(session: &Session, user: &CurrentUser) -> Context {
+    let mut context = Context::new();
+    context.insert("current_user", &user.view());
+    context.insert("flashes", &flash::take(session));
+    context
+}
+
+/// Flask: `users = User.query.all()`, `render_template("index.html", users=users)`, and who is
+/// logged in.
+async fn index(
+    req: HttpRequest,
+    session: Session,
+    user: CurrentUser,
+    db: web::Data<Db>,
+) -> Result<HttpResponse, Error> {
+    let all = users::all(&db).await?;
+    let mut context = page_context(&session, &user);
+    context.insert("users", &all);
+    Ok(render(&req, "index.html", context))
+}
+
+/// Flask: `@login_required def protected(): return f"Logged in as {current_user.id}"`. The
+/// middleware has already sent anonymous visitors away; `user` is signed in here.
+async fn protected(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
+    render(&req, "protected.html", page_context(&session, &user))
+}
+
+/// `@fresh_login_required`: a page for things like changing the password.
+async fn settings(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
+    render(&req, "settings.html", page_context(&session, &user))
+}
+// ANCHOR_END: pages
+
+// ANCHOR: dictionary
+/// One entry as the page shows it: the key, and the value as the JSON actix-session stores.
+#[derive(Serialize)]
+struct Entry {
+    key: String,
+    json: String,
+}
+
+/// The size of the JSON the cookie store encrypts into the cookie.
+fn json_len(entries: &HashMap<String, String>) -> usize {
+    serde_json::to_string(entries).map_or(usize::MAX, |json| json.len())
+}
+
+/// The `/session` page: the dictionary and its size, to see what a signed-in session holds.
+async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
+    let mut context = page_context(&session, &user);
+    let entries = session.entries();
+    let mut shown: Vec<Entry> =
+        entries.iter().map(|(key, json)| Entry { key: key.clone(), json: json.clone() }).collect();
+    shown.sort_by(|a, b| a.key.cmp(&b.key));
+    context.insert("entries", &shown);
+    context.insert("json_bytes", &json_len(&entries));
+    context.insert("max_json_bytes", &MAX_SESSION_JSON);
+    render(&req, "session.html", context)
+}
+// ANCHOR_END: dictionary
+
+#[cfg(test)]
+mod tests;
+
+// Your part of the exercise. With `--features solution`, the reference solution instead: the
+// tests are the same for both.
+#[cfg(not(feature = "solution"))]
+mod exercise;
+#[cfg(feature = "solution")]
+#[path = "../solution/exercise.rs"]
+mod exercise;
