@@ -28,7 +28,7 @@ test lesson="":
       # A student's loop, a few seconds: the property tests try a few hundred random cookies
       # (10 000 in the full `just test`), and the bad-input suite sends each cookie case to one
       # page, the pages taking turns (every page in the full run, which CI runs).
-      # QUICK_LOOP: the Redis outage test (lessons 09-11), which waits on purpose, says it skipped.
+      # QUICK_LOOP: the Redis outage test (lessons 11-16), which waits on purpose, says it skipped.
       QUICK_LOOP=1 PROPTEST_CASES=${PROPTEST_CASES:-500} BAD_INPUT_PAGES=${BAD_INPUT_PAGES-1} \
         cargo test --quiet -p "$package"
       exit 0

@@ -5,7 +5,7 @@
 //! lesson's `Set-Cookie` says, sends it back, forgets it when it should, and keeps a permanent
 //! cookie on disk across a restart.
 //!
-//! With server-side sessions (lesson 09), one more: "log out everywhere else" in one browser
+//! With server-side sessions (lesson 12), one more: "log out everywhere else" in one browser
 //! profile ends the session of another.
 
 use e2e::{Driver, Server, tools};
@@ -88,11 +88,11 @@ async fn lesson_05_a_permanent_session_survives_a_browser_restart_and_a_browser_
 }
 // ANCHOR_END: lesson_05
 
-// ANCHOR: lesson_07
+// ANCHOR: lesson_09
 #[tokio::test]
-async fn lesson_07_login_required_next_logout_and_the_remember_me_cookie() {
+async fn lesson_09_login_required_next_logout_and_the_remember_me_cookie() {
     let Some(tools) = tools() else { return };
-    let server = Server::start("lesson-07-login-guard");
+    let server = Server::start("lesson-09-remember-me");
     let driver = Driver::start(&tools);
     let profile = driver.profile();
     let browser = driver.open(&profile).await;
@@ -132,10 +132,10 @@ async fn lesson_07_login_required_next_logout_and_the_remember_me_cookie() {
     assert!(browser.text("reauth").await.contains("remember cookie"));
     browser.quit().await;
 }
-// ANCHOR_END: lesson_07
+// ANCHOR_END: lesson_09
 
 /// Logs in to lesson 09 as its demo user, `user1` / `mypassword`.
-async fn lesson_09_login(browser: &e2e::Browser, server: &Server) {
+async fn lesson_12_login(browser: &e2e::Browser, server: &Server) {
     browser.goto(&server.at("/login")).await;
     browser.fill("username", "user1").await;
     browser.fill("password", "mypassword").await;
@@ -144,20 +144,20 @@ async fn lesson_09_login(browser: &e2e::Browser, server: &Server) {
     assert_eq!(browser.text("status").await, "Logged in as user1");
 }
 
-// ANCHOR: lesson_09
+// ANCHOR: lesson_12
 #[tokio::test]
-async fn lesson_09_log_out_everywhere_else_ends_the_session_in_another_browser_profile() {
+async fn lesson_12_log_out_everywhere_else_ends_the_session_in_another_browser_profile() {
     let Some(tools) = tools() else { return };
     // A fresh database and no REDIS_URL (see `Server::start`): the SQLite session store.
-    let server = Server::start("lesson-09-server-side-sessions");
+    let server = Server::start("lesson-12-session-list");
     let driver = Driver::start(&tools);
     // Two browsers that share nothing: separate Chromium processes with separate profiles,
     // as a laptop and a phone would be.
     let (laptop_profile, phone_profile) = (driver.profile(), driver.profile());
     let laptop = driver.open(&laptop_profile).await;
     let phone = driver.open(&phone_profile).await;
-    lesson_09_login(&laptop, &server).await;
-    lesson_09_login(&phone, &server).await;
+    lesson_12_login(&laptop, &server).await;
+    lesson_12_login(&phone, &server).await;
     assert_ne!(
         laptop.cookie("session").await.map(|c| c.value),
         phone.cookie("session").await.map(|c| c.value),
@@ -187,4 +187,4 @@ async fn lesson_09_log_out_everywhere_else_ends_the_session_in_another_browser_p
     laptop.quit().await;
     phone.quit().await;
 }
-// ANCHOR_END: lesson_09
+// ANCHOR_END: lesson_12

@@ -56,8 +56,8 @@ struct Recipe {
     distinct_users: Option<usize>,
 }
 
-/// Lesson 07's demo users (users.rs): three, with their passwords from the book.
-const USERS_07: [(&str, &str); 3] =
+/// Lesson 08's demo users (users.rs): three, with their passwords from the book.
+const USERS_08: [(&str, &str); 3] =
     [("aaa", "open-sesame"), ("bbb", "0000"), ("user1", "mypassword")];
 
 const RECIPES: &[Recipe] = &[
@@ -74,31 +74,31 @@ const RECIPES: &[Recipe] = &[
         distinct_users: None,
     },
     Recipe {
-        lesson: "07",
+        lesson: "08",
         register: None,
         login: "/login",
         user: |i| {
-            let (name, password) = USERS_07[i % USERS_07.len()];
+            let (name, password) = USERS_08[i % USERS_08.len()];
             (name.to_string(), vec![("username", name.to_string()), ("password", password.into())])
         },
         page: "/protected",
         names: |name| format!("Logged in as {name}</h1>"),
-        distinct_users: Some(USERS_07.len()),
+        distinct_users: Some(USERS_08.len()),
     },
     // Users are rows of a database now: each virtual user registers its own account (a fresh
     // database per run: `scripts/load` gives the server a temporary DATABASE_URL), then signs
     // in. The sessions are rows too (no REDIS_URL: the SQLite store), written at every request.
     Recipe {
-        lesson: "09",
+        lesson: "11",
         register: Some(("/register", |i| {
             let name = format!("vu{i:02}");
             let email = format!("{name}@load.example");
-            vec![("username", name), ("email", email), ("password", password_09(i))]
+            vec![("username", name), ("email", email), ("password", password_11(i))]
         })),
         login: "/login",
         user: |i| {
             let name = format!("vu{i:02}");
-            (name.clone(), vec![("username", name), ("password", password_09(i))])
+            (name.clone(), vec![("username", name), ("password", password_11(i))])
         },
         page: "/protected",
         names: |name| format!("Logged in as {name}</h1>"),
@@ -106,8 +106,8 @@ const RECIPES: &[Recipe] = &[
     },
 ];
 
-/// Lesson 09's virtual users' passwords: one each, long enough for its registration form.
-fn password_09(i: usize) -> String {
+/// Lesson 11's virtual users' passwords: one each, long enough for its registration form.
+fn password_11(i: usize) -> String {
     format!("load-password-{i:02}")
 }
 

@@ -118,14 +118,14 @@ pub const VARS: &[Var] = &[
         name: "DATABASE_URL",
         kind: VarKind::SqliteUrl,
         default: "`data/lesson-NN.db` in the checkout (git-ignored), made on first run",
-        lessons: "08 on",
-        about: "The SQLite database with the users (and from lesson 09 the sessions, from 10 the woofs): `sqlite://path/to/file.db`. The file and its folder are made when missing.",
+        lessons: "10 on",
+        about: "The SQLite database with the users (and from lesson 11 the sessions, from 13 the woofs): `sqlite://path/to/file.db`. The file and its folder are made when missing.",
     },
     Var {
         name: "REDIS_URL",
         kind: VarKind::RedisUrl,
         default: "unset: sessions are kept in the SQLite database",
-        lessons: "09 on",
+        lessons: "11 on",
         about: "Keep sessions in Redis instead (actix-session's Redis store), e.g. `redis://127.0.0.1:6379`: every server that uses the same Redis sees the same sessions.",
     },
 ];
@@ -655,9 +655,9 @@ mod tests {
 
     #[test]
     fn each_lesson_has_its_own_database_file_under_data() {
-        let path = default_database_path(8);
-        assert!(path.ends_with("data/lesson-08.db"), "{}", path.display());
-        assert_ne!(path, default_database_path(9));
+        let path = default_database_path(10);
+        assert!(path.ends_with("data/lesson-10.db"), "{}", path.display());
+        assert_ne!(path, default_database_path(11));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! - [`guard`]: bad input (huge cookies, non-form bodies, non-UTF-8 fields) refused with a 4xx page.
 //! - [`testkit`]: the lesson's app in-process, a client that keeps cookies like a browser.
 //! - [`Clock`]: the time, which tests can move forward by hand.
-//! - [`passwords`]: the most common passwords, which a registration refuses (lessons 08 on).
+//! - [`passwords`]: the most common passwords, which a registration refuses (lessons 10 on).
 //!
 //! A concept moves in here only after the lesson that teaches it.
 

@@ -217,7 +217,7 @@ pub async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
 /// threshold for `mmap` to that size: every later 19 MiB block comes from a per-thread heap
 /// ("arena") and stays there, reserved for the next one. With the sign-ins spread over the
 /// blocking threads, that made 19 MiB more per thread that ever hashed: measured, lesson 06 at
-/// 272 MiB after 41 sign-ins one after the other, lesson 09 at 163 MiB after eight at once.
+/// 272 MiB after 41 sign-ins one after the other, lesson 09 (now 12) at 163 MiB after eight at once.
 ///
 /// Setting the threshold ourselves turns that adjustment off: a block of 1 MiB or more always
 /// gets its own `mmap`, and is returned to the system when freed (lesson 06: 5.9 MiB after the

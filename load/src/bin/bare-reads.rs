@@ -1,9 +1,9 @@
-//! The benchmark's second yardstick, for lesson 09: the bare handler of `bare.rs` plus the two
-//! reads lesson 09's signed-in page makes, and nothing else. Per request: the session row by its
+//! The benchmark's second yardstick, for lesson 11: the bare handler of `bare.rs` plus the two
+//! reads lesson 11's signed-in page makes, and nothing else. Per request: the session row by its
 //! id, then the user row by id, with the lesson's own SQL, through sqlx on a SQLite file opened
-//! with the lesson's options (lessons/12-session-list/src/db.rs) and made with the
+//! with the lesson's options (lessons/11-server-side-sessions/src/db.rs) and made with the
 //! lesson's schema (its migrations); then the same fixed bytes as `bare`. No cookie, session
-//! middleware, JSON, template or inspector. `just bench` compares lesson 09's `/protected` with
+//! middleware, JSON, template or inspector. `just bench` compares lesson 11's `/protected` with
 //! it: what is left is the lesson's own work, with the driver's cost on both sides.
 //! Run: HOST=127.0.0.1 PORT=8099 BODY_FILE=page.html DATABASE_URL=sqlite:///tmp/b/db bare-reads
 
@@ -15,10 +15,10 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-/// Lesson 09's tables, from its own migration files: the same columns and indexes.
+/// Lesson 11's tables, from its own migration files: the same columns and indexes.
 const SCHEMA: [&str; 2] = [
-    include_str!("../../../lessons/12-session-list/migrations/0001_users.sql"),
-    include_str!("../../../lessons/12-session-list/migrations/0003_sessions.sql"),
+    include_str!("../../../lessons/11-server-side-sessions/migrations/0001_users.sql"),
+    include_str!("../../../lessons/11-server-side-sessions/migrations/0003_sessions.sql"),
 ];
 
 /// The one session every request reads: 64 letters and digits, like the lesson's ids.
@@ -34,7 +34,7 @@ fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs() as i64)
 }
 
-/// Lesson 09's `SqliteSessionStore::load`, then its `users::find`, with their SQL: the same
+/// Lesson 11's `SqliteSessionStore::load`, then its `users::find`, with their SQL: the same
 /// statements, so sqlx's cache of prepared statements serves both alike.
 async fn page(yardstick: Data<Yardstick>) -> HttpResponse {
     let session: Result<Option<String>, sqlx::Error> =
@@ -59,7 +59,7 @@ async fn page(yardstick: Data<Yardstick>) -> HttpResponse {
     }
 }
 
-/// Lesson 09's `db::open_with` for a file: the same connect and pool options.
+/// Lesson 11's `db::open_with` for a file: the same connect and pool options.
 async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)

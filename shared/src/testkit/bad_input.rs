@@ -3,7 +3,7 @@
 //! A lesson's `tests.rs` ends with one line, `shared::bad_input_tests!(crate::LESSON, crate::app);`,
 //! which expands to one test per kind of bad input below, each against the app the lesson's
 //! `app` function builds. A lesson whose `main` opens something before serving (a database, a
-//! session store: lessons 08 and later) names a function that does the same for a test and
+//! session store: lessons 10 and later) names a function that does the same for a test and
 //! returns a browser, `shared::bad_input_tests!(crate::LESSON, client = crate::tests::client);`,
 //! an `async fn(Site) -> TestClient`. The suite needs nothing else from the lesson: it reads the pages from `Lesson::nav`, finds the POST forms (and their field names)
 //! in those pages' HTML, and the cookies and how they are protected in `Lesson::cookies`.
@@ -422,7 +422,7 @@ fn unclear_page(res: &TestResponse) -> Option<String> {
     let content_type = res.header(CONTENT_TYPE.as_str()).unwrap_or("");
     let html = content_type.starts_with("text/html");
     let text = strip_tags(res.main());
-    // A JSON API (lesson 11's `/api/`) answers `{"error": "..."}`, for a program to read.
+    // A JSON API (lesson 15's `/api/`) answers `{"error": "..."}`, for a program to read.
     let json = content_type.starts_with("application/json") && res.body().contains("\"error\"");
     if (html && text.split_whitespace().count() >= 3) || json {
         None
