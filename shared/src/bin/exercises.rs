@@ -11,6 +11,9 @@
 //! exercises list LOG ok|FAILED [GROUP...]  the tests (of those groups) that passed or failed
 //! exercises progress                every exercise on one line: not started, N of M task tests
 //!                                   pass, done (builds them all with one cargo command)
+//! exercises binaries [solution] [NN...]  builds the exercises' tests (starters, or solutions)
+//!                                   with one cargo command; prints `FOLDER<TAB>TEST BINARY`
+//!                                   per exercise, `FOLDER<TAB>-` for one that did not build
 //! ```
 //!
 //! `scripts/exercise` and `scripts/check-exercises` call it; `just progress` runs `progress`.
@@ -190,6 +193,11 @@ fn main() -> ExitCode {
             })
         }
         ["progress"] => progress(),
+        ["binaries", rest @ ..] => {
+            let solution = rest.first() == Some(&"solution");
+            let numbers = if solution { &rest[1..] } else { rest };
+            binaries(solution, numbers)
+        }
         _ => return usage(),
     };
     match result {
@@ -203,7 +211,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: exercises report NN LOG | count LOG task|lesson|bad_input|other|all [ok|FAILED] | list LOG ok|FAILED [GROUP...] | progress"
+        "usage: exercises report NN LOG | count LOG task|lesson|bad_input|other|all [ok|FAILED] | list LOG ok|FAILED [GROUP...] | progress | binaries [solution] [NN...]"
     );
     ExitCode::from(2)
 }
@@ -242,27 +250,8 @@ fn exercises(root: &Path) -> Result<Vec<Exercise>, String> {
 fn progress() -> Result<u8, String> {
     let root = checkout()?;
     let all = exercises(&root)?;
-    let mut binaries: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut broken: Vec<String> = Vec::new();
-    let mut pending: Vec<&Exercise> = all.iter().collect();
     eprintln!("Building the {} exercises' tests (a few minutes the first time)...", all.len());
-    // One command for all; if one exercise does not compile, cargo stops, and the ones it did
-    // not get to are built again without it (a student has one broken exercise at a time).
-    while !pending.is_empty() {
-        let (built, failed) = build(&root, &pending)?;
-        binaries.extend(built);
-        if failed.is_empty() && pending.iter().all(|e| binaries.contains_key(&e.package)) {
-            break;
-        }
-        let stuck = failed.is_empty();
-        broken.extend(failed);
-        pending.retain(|e| !binaries.contains_key(&e.package) && !broken.contains(&e.package));
-        if stuck {
-            // Neither built nor failed: cargo's own trouble, shown above.
-            broken.extend(pending.iter().map(|e| e.package.clone()));
-            break;
-        }
-    }
+    let binaries = build_all(&root, &all, false)?;
     let width = all.iter().map(|e| e.folder.len()).max().unwrap_or(0);
     let mut done = 0;
     for exercise in &all {
@@ -296,6 +285,55 @@ fn progress() -> Result<u8, String> {
     Ok(0)
 }
 
+/// The test binary of each exercise of `all` that builds (starters, or with `solution` the
+/// solutions). One cargo command for all, so that cargo builds two crates at a time on two cores;
+/// if one exercise does not compile, cargo stops, and the ones it did not get to are built again
+/// without it (a student has one broken exercise at a time).
+fn build_all(
+    root: &Path,
+    all: &[Exercise],
+    solution: bool,
+) -> Result<BTreeMap<String, PathBuf>, String> {
+    let mut binaries: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut broken: Vec<String> = Vec::new();
+    let mut pending: Vec<&Exercise> = all.iter().collect();
+    while !pending.is_empty() {
+        let (built, failed) = build(root, &pending, solution)?;
+        binaries.extend(built);
+        if failed.is_empty() && pending.iter().all(|e| binaries.contains_key(&e.package)) {
+            break;
+        }
+        let stuck = failed.is_empty();
+        broken.extend(failed);
+        pending.retain(|e| !binaries.contains_key(&e.package) && !broken.contains(&e.package));
+        if stuck {
+            // Neither built nor failed: cargo's own trouble, shown above.
+            break;
+        }
+    }
+    Ok(binaries)
+}
+
+/// `exercises binaries [solution] [NN...]`: for scripts/check-exercises, which then runs each
+/// exercise's tests from its binary instead of one cargo command per exercise.
+fn binaries(solution: bool, numbers: &[&str]) -> Result<u8, String> {
+    let root = checkout()?;
+    let mut all = exercises(&root)?;
+    if !numbers.is_empty() {
+        all.retain(|e| {
+            numbers.iter().any(|n| e.folder.starts_with(&format!("{n}-")) || e.folder == *n)
+        });
+    }
+    let built = build_all(&root, &all, solution)?;
+    for exercise in &all {
+        match built.get(&exercise.package) {
+            Some(path) => println!("{}\t{}", exercise.folder, path.display()),
+            None => println!("{}\t-", exercise.folder),
+        }
+    }
+    Ok(0)
+}
+
 /// The checkout this runs in: the nearest folder up from here with `exercises/` and a `justfile`.
 fn checkout() -> Result<PathBuf, String> {
     let here = std::env::current_dir().map_err(|error| format!("no current folder: {error}"))?;
@@ -305,16 +343,22 @@ fn checkout() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{} is not inside the course's checkout", here.display()))
 }
 
-/// `cargo test --no-run` for `exercises`: the test binary of each package that built, and the
+/// `cargo test --no-run` for `exercises` (with `solution`: their solutions): the test binary of each package that built, and the
 /// packages that did not.
 fn build(
     root: &Path,
     exercises: &[&Exercise],
+    solution: bool,
 ) -> Result<(BTreeMap<String, PathBuf>, Vec<String>), String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(root).args(["test", "--no-run", "--quiet", "--message-format", "json"]);
     for exercise in exercises {
         command.args(["-p", &exercise.package]);
+    }
+    if solution {
+        let features: Vec<String> =
+            exercises.iter().map(|e| format!("{}/solution", e.package)).collect();
+        command.args(["--features", &features.join(",")]);
     }
     let output = command.output().map_err(|error| format!("cannot run cargo: {error}"))?;
     let mut built = BTreeMap::new();
