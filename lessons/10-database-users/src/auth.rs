@@ -70,10 +70,10 @@ pub async fn login(
         return back_to_login(&session, next, "Please enter a username and a password.");
     }
     let found = users::find_by_username(&db, username.trim()).await?;
-    // Argon2 is slow on purpose: tens of milliseconds of CPU and 19 MiB of memory. On an async
-    // worker that would stall every other request the worker serves; `site.hash` runs it with
-    // `web::block` on a thread pool meant for blocking work, one per core at a time (shared's
-    // `hashing`: hundreds at once would take gigabytes), and the worker goes on serving.
+    // Argon2 is slow on purpose, in CPU and in memory. On an async worker that would stall every
+    // other request the worker serves; `site.hash` runs it with `web::block` on a thread pool
+    // meant for blocking work, one per core at a time (shared's `hashing`: hundreds at once
+    // would take gigabytes), and the worker goes on serving.
     let checked = site.hash(move || users::check_password(found, &password)).await;
     let user = match checked {
         Ok(Some(user)) => user,

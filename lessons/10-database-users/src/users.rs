@@ -62,9 +62,9 @@ pub async fn all(db: &Db) -> Result<Vec<User>, sqlx::Error> {
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$+U6DCE4+lnwb7N2JBHGy1g$NSMZM7u44yOPW34WbpobpsePnZQ7sfc6Fyo8esagJyU";
 
 // ANCHOR: check
-/// `user`, if this is their password, or `None` for an unknown user or a wrong password (the
-/// caller cannot tell which, and neither can the visitor). Slow on purpose, about as slow for
-/// an unknown user as for a known one: run it in `web::block`.
+/// `user` if `password` is theirs, else `None`: for an unknown user (`None` in) as for a wrong
+/// password (the caller cannot tell which, and neither can the visitor). Slow on purpose, about
+/// as slow for an unknown user as for a known one: run it in `web::block`.
 pub fn check_password(user: Option<User>, password: &str) -> Option<User> {
     let hash = user.as_ref().map_or(DUMMY_HASH, |user| user.password_hash.as_str());
     // The parameters and the salt come from the PHC string, not from `Argon2::default()`.
