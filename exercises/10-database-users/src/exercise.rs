@@ -44,7 +44,7 @@ pub fn get_id(user: &users::User) -> String {
 /// visitor is anonymous) when there is no such user, or their password has changed since.
 pub async fn load_user(db: &Db, id: &str) -> Result<Option<users::User>, sqlx::Error> {
     // TODO: split the id at `|` (no `|`: anonymous), and refuse a user whose hash has another
-    //       fingerprint now. For now, lesson 08's loader: the id is the row's id.
+    //       fingerprint now. For now, lesson 10's loader: the id is the row's id.
     // An id that is not a number cannot be a row's: anonymous, not an error.
     let Ok(id) = id.parse::<i64>() else { return Ok(None) };
     users::find(db, id).await

@@ -1,6 +1,6 @@
-//! Exercise 08's tests. Run with: just exercise 10
+//! Exercise 10's tests. Run with: just exercise 10
 //!
-//! `task`: the password change you build, as a specification. `lesson`: lesson 08's own tests,
+//! `task`: the password change you build, as a specification. `lesson`: lesson 10's own tests,
 //! run against this crate, so the lesson keeps working while you add to it.
 
 mod task;

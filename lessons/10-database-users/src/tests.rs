@@ -1,4 +1,4 @@
-//! What lesson 08 shows, as tests. Run with: just test 08
+//! What lesson 10 shows, as tests. Run with: just test 10
 //!
 //! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
 //! `mypassword` (stored as an Argon2id hash).
@@ -19,7 +19,7 @@ fn start() -> OffsetDateTime {
 
 /// The lesson's site, on a clock the test moves by hand.
 fn site(clock: &Clock) -> Site {
-    Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap()
+    Site::with_clock(&LESSON, Config::for_tests(10), clock.clone()).unwrap()
 }
 
 /// A browser on the lesson's app over `db`, built as `main` builds it.
@@ -308,7 +308,7 @@ async fn a_changed_remember_cookie_is_ignored() {
 
 #[actix_web::test]
 async fn a_copied_remember_cookie_stops_working_after_logout() {
-    // Lesson 07's cookie (and Flask-Login's) still signed in here, until it expired. Now the
+    // Lesson 09's cookie (and Flask-Login's) still signed in here, until it expired. Now the
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
@@ -408,7 +408,7 @@ mod remember_tokens {
             .unwrap();
         old.close().await;
 
-        let db = db::open(&temp.config(), 8).await.unwrap();
+        let db = db::open(&temp.config(), 10).await.unwrap();
         let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
             .fetch_all(&db)
             .await
@@ -596,14 +596,14 @@ struct TempDatabase(std::path::PathBuf);
 
 impl TempDatabase {
     fn new(name: &str) -> TempDatabase {
-        let folder = std::env::temp_dir().join(format!("lesson-08-{}-{name}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("lesson-10-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         TempDatabase(folder)
     }
 
     fn config(&self) -> Config {
         let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
-        Config::for_tests(8).with("DATABASE_URL", &url)
+        Config::for_tests(10).with("DATABASE_URL", &url)
     }
 }
 
@@ -618,7 +618,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let temp = TempDatabase::new("restart");
     let clock = Clock::manual(start());
     {
-        let db = db::open(&temp.config(), 8).await.unwrap();
+        let db = db::open(&temp.config(), 10).await.unwrap();
         let mut browser = client_on(site(&clock), &db).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
@@ -627,7 +627,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     }
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
-    let db = db::open(&temp.config(), 8).await.unwrap();
+    let db = db::open(&temp.config(), 10).await.unwrap();
     let mut browser = client_on(site(&clock), &db).await;
     browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
     let versions: Vec<i64> =
@@ -641,8 +641,8 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
 #[actix_web::test]
 async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
     // A "folder" that is a file: nothing can be made under it.
-    let config = Config::for_tests(8).with("DATABASE_URL", "sqlite:///dev/null/users.db");
-    let error = db::open(&config, 8).await.unwrap_err();
+    let config = Config::for_tests(10).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 10).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 

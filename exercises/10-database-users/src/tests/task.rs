@@ -1,4 +1,4 @@
-//! The task of exercise 08, as tests: changing the password. Run with: just exercise 10
+//! The task of exercise 10, as tests: changing the password. Run with: just exercise 10
 //!
 //! Each test has a fresh database in memory with `user1` / `mypassword`.
 
@@ -25,7 +25,7 @@ struct Server {
 
 /// The exercise's server on `db`.
 fn server(clock: &Clock, db: &Db) -> Server {
-    let site = Site::with_clock(&LESSON, Config::for_tests(8), clock.clone()).unwrap();
+    let site = Site::with_clock(&LESSON, Config::for_tests(10), clock.clone()).unwrap();
     Server { site, db: db.clone() }
 }
 
