@@ -13,7 +13,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use shared::{Site, error_page, redirect};
 
-use crate::flash::{Category, flash};
 use crate::{FAILED, back_to_login, check_password};
 
 /// This many failed logins for one username...
@@ -88,7 +87,7 @@ pub struct LoginForm {
     password: Option<String>,
 }
 
-/// Flask: check the password, else `redirect(request.url)`; on success
+/// Flask: check the password, else `render_template("login.html", error=error)`; on success
 /// `session["username"] = user["name"]` and `redirect(url_for("index"))`. And a lock after
 /// repeated failures, that tells the visitor nothing.
 pub async fn login(
@@ -100,14 +99,17 @@ pub async fn login(
     let LoginForm { username, password } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
-        return back_to_login(&req, &session, "Please enter a username and a password.");
+        let message = "Please enter a username and a password.";
+        return back_to_login(&req, StatusCode::BAD_REQUEST, message, &username);
     }
-    let name = username.trim().to_string();
+    // The check takes the name to another thread; the form comes back with a copy filled in.
+    let typed = username.clone();
+    let name = typed.trim();
     let lockouts = site.state::<Lockouts>();
     let now = site.clock().now().unix_timestamp();
     // Asked before the check, acted on after it: a locked account still costs one Argon2
     // verification, so how long the answer takes says nothing about the lock either.
-    let locked = lockouts.is_locked(&name, now);
+    let locked = lockouts.is_locked(name, now);
     let checked = check_password(&site, username, password).await;
     let user = match checked {
         Ok(Some(user)) if !locked => user,
@@ -115,22 +117,19 @@ pub async fn login(
         Ok(_) => {
             // Attempts during the lock do not count: the lock ends when it said it would.
             if !locked {
-                lockouts.failed(&name, now);
+                lockouts.failed(name, now);
             }
-            return back_to_login(&req, &session, FAILED);
+            return back_to_login(&req, StatusCode::UNAUTHORIZED, FAILED, &typed);
         }
         Err(busy) => return busy.page(&req),
     };
-    lockouts.succeeded(&name);
+    lockouts.succeeded(name);
     // A new session: nothing from before the login is carried over (Flask's flaskr does
     // `session.clear()`), and a new session id (`renew`) so an id planted in the browser before
     // the login is worth nothing after it: session fixation. Then only the username goes in.
     session.clear();
     session.renew();
-    let stored = session
-        .insert("username", user.name)
-        .and_then(|()| flash(&session, Category::Success, format!("Welcome, {}!", user.name)));
-    if let Err(error) = stored {
+    if let Err(error) = session.insert("username", user.name) {
         return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
     }
     redirect("/")

@@ -18,7 +18,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use shared::{Site, error_page, redirect};
 
-use crate::flash::{Category, flash};
 use crate::{FAILED, back_to_login, check_password};
 
 /// This many failed logins for one username...
@@ -91,7 +90,7 @@ pub struct LoginForm {
     password: Option<String>,
 }
 
-/// Flask: check the password, else `redirect(request.url)`; on success
+/// Flask: check the password, else `render_template("login.html", error=error)`; on success
 /// `session["username"] = user["name"]` and `redirect(url_for("index"))`.
 pub async fn login(
     req: HttpRequest,
@@ -102,8 +101,11 @@ pub async fn login(
     let LoginForm { username, password } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
-        return back_to_login(&req, &session, "Please enter a username and a password.");
+        let message = "Please enter a username and a password.";
+        return back_to_login(&req, StatusCode::BAD_REQUEST, message, &username);
     }
+    // The check takes the name to another thread; the form comes back with a copy filled in.
+    let typed = username.clone();
     // TODO: the lock table (`site.state::<Lockouts>()`) and the time by the server's clock
     //       (`site.clock().now().unix_timestamp()`). Is the username (trimmed) locked? Ask
     //       before the check...
@@ -114,7 +116,7 @@ pub async fn login(
     // TODO: the right password, not locked: the failures before it no longer count (`succeeded`).
     let user = match checked {
         Ok(Some(user)) => user,
-        Ok(None) => return back_to_login(&req, &session, FAILED),
+        Ok(None) => return back_to_login(&req, StatusCode::UNAUTHORIZED, FAILED, &typed),
         Err(busy) => return busy.page(&req),
     };
     // A new session: nothing from before the login is carried over (Flask's flaskr does
@@ -122,10 +124,7 @@ pub async fn login(
     // the login is worth nothing after it: session fixation. Then only the username goes in.
     session.clear();
     session.renew();
-    let stored = session
-        .insert("username", user.name)
-        .and_then(|()| flash(&session, Category::Success, format!("Welcome, {}!", user.name)));
-    if let Err(error) = stored {
+    if let Err(error) = session.insert("username", user.name) {
         return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
     }
     redirect("/")

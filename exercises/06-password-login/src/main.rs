@@ -22,11 +22,8 @@ use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde::Serialize;
 use shared::hashing::Busy;
-use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render};
+use shared::{Context, CookieKind, Lesson, Site, redirect, render, render_status};
 
-use crate::flash::{Category, flash};
-
-mod flash;
 mod lifetime;
 mod users;
 
@@ -138,7 +135,6 @@ async fn index(req: HttpRequest, session: Session) -> HttpResponse {
     let mut context = Context::new();
     context.insert("name", user.name);
     context.insert("other", user.other);
-    context.insert("flashes", &flash::take(&session));
     render(&req, "index.html", context)
 }
 // ANCHOR_END: index
@@ -151,9 +147,7 @@ async fn login_form(req: HttpRequest, session: Session) -> HttpResponse {
     if current_user(&session).is_some() {
         return redirect("/");
     }
-    let mut context = Context::new();
-    context.insert("flashes", &flash::take(&session));
-    render(&req, "login.html", context)
+    render(&req, "login.html", Context::new())
 }
 
 // The login itself is in src/exercise.rs: it is what the exercise changes.
@@ -177,22 +171,26 @@ async fn check_password(
     site.hash(move || users::check_password(username.trim(), &password)).await
 }
 
-/// Flask: `flash(message)` then `redirect(request.url)`.
-fn back_to_login(req: &HttpRequest, session: &Session, message: &str) -> HttpResponse {
-    if let Err(error) = flash(session, Category::Error, message) {
-        return error_page(req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-    }
-    redirect("/login")
+/// Flask: `render_template("login.html", error=error)`: the form again, with the message and
+/// the name filled in (never the password), and a 4xx status, so that a script sees it failed
+/// too: 400 for an empty field, 401 for credentials that do not match.
+fn back_to_login(
+    req: &HttpRequest,
+    status: StatusCode,
+    message: &str,
+    username: &str,
+) -> HttpResponse {
+    let mut context = Context::new();
+    context.insert("error", message);
+    context.insert("username", username);
+    render_status(req, status, "login.html", context)
 }
 // ANCHOR_END: login
 
 // ANCHOR: logout
 /// Flask: `session.pop("username", None)`. Everything the logged-in session held goes.
-async fn logout(req: HttpRequest, session: Session) -> HttpResponse {
+async fn logout(session: Session) -> HttpResponse {
     session.clear();
-    if let Err(error) = flash(&session, Category::Info, "You have logged out.") {
-        return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
-    }
     redirect("/login")
 }
 // ANCHOR_END: logout
@@ -212,7 +210,6 @@ fn json_len(entries: &HashMap<String, String>) -> usize {
 
 /// The `/session` page: the dictionary and its size, to see what a logged-in session holds.
 async fn show_session(req: HttpRequest, session: Session) -> HttpResponse {
-    let flashes = flash::take(&session);
     let entries = session.entries();
     let mut shown: Vec<Entry> =
         entries.iter().map(|(key, json)| Entry { key: key.clone(), json: json.clone() }).collect();
@@ -221,7 +218,6 @@ async fn show_session(req: HttpRequest, session: Session) -> HttpResponse {
     context.insert("entries", &shown);
     context.insert("json_bytes", &json_len(&entries));
     context.insert("max_json_bytes", &MAX_SESSION_JSON);
-    context.insert("flashes", &flashes);
     render(&req, "session.html", context)
 }
 // ANCHOR_END: dictionary

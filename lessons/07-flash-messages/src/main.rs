@@ -1,13 +1,13 @@
-//! Step 07: password login. Run with: just run 07  (or cargo run -p lesson-07-flash-messages)
+//! Step 07: flash messages. Run with: just run 07  (or cargo run -p lesson-07-flash-messages)
 //!
-//! New here: the tutorial's "dummy database" of users, with Argon2id hashes instead of
-//! passwords. `POST /login` checks the password off the async workers, renews the session and
-//! puts only the username in it; a failed login says the same thing whatever was wrong. Flash
-//! messages (Flask's `flash`) are kept in the session and shown once.
+//! New here: messages that survive one redirect (Flask's `flash` and `get_flashed_messages`),
+//! kept in the session by `src/flash.rs`, shown by the next page and then gone. So every POST
+//! can answer with a redirect (Post/Redirect/Get): a failed login goes back to the form and its
+//! message follows it; logging in and logging out say so on the page they lead to.
 //!
-//! Try: log in at http://127.0.0.1:8007/login as `aaa` / `open-sesame` (or `bbb` / `0000`),
-//! then look at http://127.0.0.1:8007/session: a `username`, and no password. Try a wrong
-//! password and an unknown user: the same message, and the same time.
+//! Try: log in at http://127.0.0.1:8007/login with a wrong password: the message, after a
+//! redirect; reload, and it is gone. Log in as `aaa` / `open-sesame`: "Welcome, aaa!", once.
+//! Log out: "You have logged out.", on the login page.
 
 use std::collections::HashMap;
 
@@ -31,7 +31,7 @@ mod users;
 pub static LESSON: Lesson = Lesson {
     number: 7,
     slug: "flash-messages",
-    title: "Password sign-in",
+    title: "Flash messages",
     nav: &[("/", "Home"), ("/login", "Log in"), ("/session", "Session"), ("/logout", "Log out")],
     templates: shared::templates!["index.html", "login.html", "session.html"],
     cookies: &[("session", CookieKind::Private)],

@@ -1,4 +1,4 @@
-//! What lesson 06 shows, as tests. Run with: just test 06
+//! What lesson 07 shows, as tests. Run with: just test 07
 //!
 //! The demo users: `aaa` / `open-sesame` and `bbb` / `0000`. Each login really runs Argon2id
 //! (the argon2 crate is optimised even in debug builds: see the workspace Cargo.toml).
