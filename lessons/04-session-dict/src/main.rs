@@ -221,7 +221,7 @@ async fn insert(req: HttpRequest, session: Session, form: web::Form<EntryForm>) 
     if json_len(&after) > MAX_SESSION_JSON {
         let error = format!(
             "Not stored: the session would hold {} bytes of JSON, over the {MAX_SESSION_JSON} that \
-             fit in a cookie once encrypted. Keep big data on the server (lesson 09).",
+             fit in a cookie once encrypted. Keep big data on the server (lesson 11).",
             json_len(&after)
         );
         return session_page(&req, &session, StatusCode::PAYLOAD_TOO_LARGE, Some(&error));

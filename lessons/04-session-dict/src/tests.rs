@@ -130,7 +130,7 @@ async fn garbage_in_the_session_cookie_means_logged_out_not_an_error() {
 #[actix_web::test]
 async fn a_cookie_copied_before_logout_still_logs_you_in_after_it() {
     // The cookie store keeps nothing on the server, so it cannot revoke anything: logout only
-    // asks the browser to forget. Whoever copied the cookie is still "alice". Lesson 09 fixes it.
+    // asks the browser to forget. Whoever copied the cookie is still "alice". Lesson 11 fixes it.
     let mut browser = logged_in_as("alice").await;
     let copied = browser.cookie("session").unwrap().to_string();
     browser.get("/logout").await;
