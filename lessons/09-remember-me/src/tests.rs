@@ -523,12 +523,12 @@ mod session_protection {
 
             // Basic: the thief is logged in, but not freshly: the pages that change the account
             // ask for the password. Strong: not logged in at all.
-            get(&mut thief, THIEF, "/settings").await.assert_redirect("/login?next=%2Fsettings");
             let page = get(&mut thief, THIEF, "/protected").await;
             match mode {
                 SessionProtection::Strong => page.assert_redirect("/login?next=%2Fprotected"),
                 _ => page.assert_contains("Not a fresh login"),
             };
+            get(&mut thief, THIEF, "/settings").await.assert_redirect("/login?next=%2Fsettings");
             // The laptop's own copy of the session is untouched: still fresh there.
             get(&mut laptop, LAPTOP, "/settings").await.assert_contains("Settings of user1");
         }
@@ -584,7 +584,7 @@ mod session_protection {
         let clock = Clock::manual(start());
         let mut browser = browser_with(SessionProtection::Off, &clock).await;
         log_in_from(&mut browser, LAPTOP).await;
-        get(&mut browser, THIEF, "/settings").await.assert_contains("Settings of user1");
+        get(&mut browser, THIEF, "/protected").await.assert_contains("A fresh login");
     }
 
     #[actix_web::test]
