@@ -138,6 +138,7 @@ impl<L: UserLoader> CurrentUser<L> {
         }
     }
 
+    // ANCHOR: load
     /// Who is signed in: from the session, or else from a valid remember cookie (which signs
     /// the user in again, not fresh). Done once per request; later calls get the same answer.
     fn load(req: &HttpRequest) -> Result<Self, Error> {
@@ -166,6 +167,9 @@ impl<L: UserLoader> CurrentUser<L> {
                     session.renew();
                     session.insert(USER_ID, user.get_id()).map_err(ErrorInternalServerError)?;
                     session.insert(FRESH, false).map_err(ErrorInternalServerError)?;
+                    // Stamped for the client that brought the cookie (session protection).
+                    // Flask-Login leaves `_id` out here, and its "strong" mode then ends this
+                    // login on the next request.
                     session.insert(CLIENT_ID, identifier(req)).map_err(ErrorInternalServerError)?;
                     CurrentUser { user: Some(user), fresh: false }
                 }
@@ -175,6 +179,7 @@ impl<L: UserLoader> CurrentUser<L> {
         req.extensions_mut().insert(loaded.clone());
         Ok(loaded)
     }
+    // ANCHOR_END: load
 }
 
 impl<L: UserLoader> FromRequest for CurrentUser<L> {
