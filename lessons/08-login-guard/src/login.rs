@@ -112,7 +112,6 @@ impl<L: UserLoader> CurrentUser<L> {
         }
     }
 
-    // ANCHOR: load
     /// Who is signed in: the user whose id the session holds, if the loader still knows them.
     /// Done once per request; later calls get the same answer.
     fn load(req: &HttpRequest) -> Result<Self, Error> {
@@ -127,7 +126,6 @@ impl<L: UserLoader> CurrentUser<L> {
         req.extensions_mut().insert(loaded.clone());
         Ok(loaded)
     }
-    // ANCHOR_END: load
 }
 
 impl<L: UserLoader> FromRequest for CurrentUser<L> {

@@ -254,8 +254,8 @@ async fn login_form(
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let next = query.into_inner().next;
-    // Signed in with the password already: nothing to do here. A login restored from the
-    // remember cookie (not fresh) sees the form, to give the password again.
+    // Signed in with the password already: nothing to do here. A login that is not fresh (the
+    // remember cookie, another client) sees the form, to give the password again.
     if user.is_fresh() {
         return redirect(next.as_deref().and_then(login::safe_next).unwrap_or(DEFAULT_PAGE));
     }
