@@ -46,7 +46,7 @@ where
 {
     // TODO: the current user: `CurrentUser::<L>::extract(req.request()).await?`. What Flask
     //       code asks `current_user` are its methods in src/login.rs: `is_authenticated()`,
-    //       `user()` (the signed-in user, `None` when anonymous), `id()`, `is_fresh()`.
+    //       `user()` (the signed-in user, `None` when anonymous), `id()`.
     // TODO: anonymous: on to the login page with `next` and the login message, exactly as
     //       `login_required` (src/login.rs) does it. Calling it does it.
     // TODO: signed in, but not an administrator: the 403 page (`forbidden`), and the page they

@@ -12,39 +12,31 @@
 //! | `current_user.is_authenticated`     | [`CurrentUser::is_authenticated`]             |
 //! | `current_user.is_anonymous`         | [`CurrentUser::is_anonymous`]                 |
 //! | `@login_required`                   | `from_fn(login_required::<L>)` on a route or scope |
-//! | `@fresh_login_required`             | `from_fn(fresh_login_required::<L>)`          |
-//! | `login_user(user, remember=True)`   | [`login_user`]                                |
+//! | `login_user(user)`                  | [`login_user`]                                |
 //! | `logout_user()`                     | [`logout_user`]                               |
-//! | `remember_token` cookie             | [`remember_cookies`] middleware               |
-//! | `login_fresh()`                     | [`CurrentUser::is_fresh`]                     |
 //! | `url_has_allowed_host_and_scheme`   | [`safe_next`]                                 |
 
 use std::future::{Ready, ready};
 
 use actix_session::{Session, SessionExt as _, SessionInsertError};
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::cookie::time::Duration;
-use actix_web::cookie::{Cookie, CookieJar, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage as _, HttpRequest, web};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
-use shared::{Site, redirect};
+use shared::redirect;
 
 use crate::flash::{Category, flash};
 
-/// Flask-Login's session keys, under the same names.
+/// Flask-Login's session key, under the same name.
 const USER_ID: &str = "_user_id";
-const FRESH: &str = "_fresh";
-/// Flask-Login's remember cookie, under the same name.
-pub const REMEMBER_COOKIE: &str = "remember_token";
 
 // ANCHOR: traits
 /// Flask-Login's `UserMixin`: what the module needs from a user.
 pub trait UserMixin: Clone + Serialize + 'static {
-    /// `get_id()`: what goes into the session and the remember cookie. Never a password.
+    /// `get_id()`: what goes into the session. Never a password.
     fn get_id(&self) -> String;
 }
 
@@ -65,12 +57,6 @@ pub struct LoginManager<L: UserLoader> {
     pub login_view: &'static str,
     /// Flashed when it does (`login_manager.login_message`).
     pub login_message: &'static str,
-    /// Flashed when `fresh_login_required` asks for the password again (`needs_refresh_message`).
-    pub needs_refresh_message: &'static str,
-    /// How long a remember cookie lasts (`REMEMBER_COOKIE_DURATION`; Flask-Login: 365 days).
-    pub remember_duration: Duration,
-    /// `Secure` on the remember cookie (`REMEMBER_COOKIE_SECURE`).
-    pub secure: bool,
 }
 // ANCHOR_END: manager
 
@@ -86,12 +72,11 @@ fn manager<L: UserLoader>(req: &HttpRequest) -> Result<&LoginManager<L>, Error> 
 /// handler asks for it as an argument: `async fn page(user: CurrentUser<Users>)`.
 pub struct CurrentUser<L: UserLoader> {
     user: Option<L::User>,
-    fresh: bool,
 }
 
 impl<L: UserLoader> Clone for CurrentUser<L> {
     fn clone(&self) -> Self {
-        CurrentUser { user: self.user.clone(), fresh: self.fresh }
+        CurrentUser { user: self.user.clone() }
     }
 }
 
@@ -107,7 +92,7 @@ impl<L: UserLoader> CurrentUser<L> {
         self.user.as_ref().map(UserMixin::get_id)
     }
 
-    /// `current_user.is_authenticated`: somebody is signed in, freshly or by the remember cookie.
+    /// `current_user.is_authenticated`: somebody is signed in.
     pub fn is_authenticated(&self) -> bool {
         self.user.is_some()
     }
@@ -117,24 +102,18 @@ impl<L: UserLoader> CurrentUser<L> {
         self.user.is_none()
     }
 
-    /// Signed in with the password in this session, not restored from the remember cookie.
-    pub fn is_fresh(&self) -> bool {
-        self.user.is_some() && self.fresh
-    }
-
     /// What templates see as `current_user` (Flask-Login's context processor).
     pub fn view(&self) -> CurrentUserView<&L::User> {
         CurrentUserView {
             is_authenticated: self.is_authenticated(),
             is_anonymous: self.is_anonymous(),
-            is_fresh: self.is_fresh(),
             id: self.id(),
             user: self.user(),
         }
     }
 
-    /// Who is signed in: from the session, or else from a valid remember cookie (which signs
-    /// the user in again, not fresh). Done once per request; later calls get the same answer.
+    /// Who is signed in: the user whose id the session holds, if the loader still knows them.
+    /// Done once per request; later calls get the same answer.
     fn load(req: &HttpRequest) -> Result<Self, Error> {
         if let Some(loaded) = req.extensions().get::<Self>() {
             return Ok(loaded.clone());
@@ -142,25 +121,8 @@ impl<L: UserLoader> CurrentUser<L> {
         let manager = manager::<L>(req)?;
         let session = req.get_session();
         let from_session = session.get::<String>(USER_ID).ok().flatten();
-        let loaded = match from_session.and_then(|id| manager.loader.load_user(&id)) {
-            Some(user) => {
-                let fresh = session.get::<bool>(FRESH).ok().flatten().unwrap_or(false);
-                CurrentUser { user: Some(user), fresh }
-            }
-            None => match remembered_id(req).and_then(|id| manager.loader.load_user(&id)) {
-                Some(user) => {
-                    // Flask-Login's `_load_user_from_remember_cookie`: a login, but not fresh.
-                    // And, as `login_user` does, in a new session: the session this request came
-                    // with may be one an attacker planted in this browser (session fixation).
-                    session.clear();
-                    session.renew();
-                    session.insert(USER_ID, user.get_id()).map_err(ErrorInternalServerError)?;
-                    session.insert(FRESH, false).map_err(ErrorInternalServerError)?;
-                    CurrentUser { user: Some(user), fresh: false }
-                }
-                None => CurrentUser { user: None, fresh: false },
-            },
-        };
+        let loaded =
+            CurrentUser { user: from_session.and_then(|id| manager.loader.load_user(&id)) };
         req.extensions_mut().insert(loaded.clone());
         Ok(loaded)
     }
@@ -180,7 +142,6 @@ impl<L: UserLoader> FromRequest for CurrentUser<L> {
 pub struct CurrentUserView<U> {
     pub is_authenticated: bool,
     pub is_anonymous: bool,
-    pub is_fresh: bool,
     pub id: Option<String>,
     pub user: Option<U>,
 }
@@ -200,23 +161,6 @@ pub async fn login_required<L: UserLoader>(
     }
     let manager = manager::<L>(req.request())?;
     let (login_view, message) = (manager.login_view, manager.login_message);
-    send_to_login(req, login_view, message)
-}
-
-/// Flask-Login's `@fresh_login_required`: as `login_required`, and a login restored from the
-/// remember cookie must give the password again first.
-pub async fn fresh_login_required<L: UserLoader>(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let user = CurrentUser::<L>::load(req.request())?;
-    if user.is_fresh() {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
-    }
-    let manager = manager::<L>(req.request())?;
-    let message =
-        if user.is_authenticated() { manager.needs_refresh_message } else { manager.login_message };
-    let login_view = manager.login_view;
     send_to_login(req, login_view, message)
 }
 
@@ -257,100 +201,20 @@ pub fn safe_next(next: &str) -> Option<&str> {
 // ANCHOR_END: safe_next
 
 // ANCHOR: login_user
-/// What the remember-cookie middleware should do on the way out.
-#[derive(Debug, Clone)]
-enum RememberAction {
-    Set(String),
-    Clear,
-}
-
-/// Flask-Login's `login_user(user, remember=...)`: a fresh login. Unlike Flask-Login, it also
+/// Flask-Login's `login_user(user)`: a login. Unlike Flask-Login, it also
 /// starts a new session (`clear` + `renew`) so nothing from before the login is carried over
 /// and a session id planted before it is worthless (session fixation).
-pub fn login_user<U: UserMixin>(
-    req: &HttpRequest,
-    session: &Session,
-    user: &U,
-    remember: bool,
-) -> Result<(), SessionInsertError> {
+pub fn login_user<U: UserMixin>(session: &Session, user: &U) -> Result<(), SessionInsertError> {
     session.clear();
     session.renew();
-    session.insert(USER_ID, user.get_id())?;
-    session.insert(FRESH, true)?;
-    let action = if remember { RememberAction::Set(user.get_id()) } else { RememberAction::Clear };
-    req.extensions_mut().insert(action);
-    Ok(())
+    session.insert(USER_ID, user.get_id())
 }
 
-/// Flask-Login's `logout_user()`: the session is purged (its cookie removed) and the remember
-/// cookie cleared.
-pub fn logout_user(req: &HttpRequest, session: &Session) {
+/// Flask-Login's `logout_user()`: the session is purged (its cookie removed).
+pub fn logout_user(session: &Session) {
     session.purge();
-    req.extensions_mut().insert(RememberAction::Clear);
 }
 // ANCHOR_END: login_user
-
-// ANCHOR: remember
-/// The value of a remember cookie: `<user id>|<expiry, unix seconds>`, signed with the site's
-/// key (the signature is prepended by the cookie jar). The expiry is inside, under the
-/// signature, so the server checks it whatever the browser does with `Max-Age`. Nothing of it
-/// is kept on the server, so nothing there can take it back: a copy signs in until it expires,
-/// even after logout (Flask-Login's cookie is the same). Lesson 08 keeps a row on the server
-/// for each remember cookie, which logout deletes.
-fn remembered_id(req: &HttpRequest) -> Option<String> {
-    let site = req.app_data::<web::Data<Site>>()?;
-    let cookie = req.cookie(REMEMBER_COOKIE)?;
-    let mut jar = CookieJar::new();
-    jar.add_original(cookie);
-    let verified = jar.signed(site.key()).get(REMEMBER_COOKIE)?;
-    let (id, expires) = verified.value().rsplit_once('|')?;
-    let expires: i64 = expires.parse().ok()?;
-    (site.clock().now().unix_timestamp() < expires).then(|| id.to_string())
-}
-
-/// Sets or clears the remember cookie after `login_user` / `logout_user`, as Flask-Login's
-/// `after_request` hook does. Wrap it around the session middleware.
-pub async fn remember_cookies<L: UserLoader>(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let mut res = next.call(req).await?;
-    let action = res.request().extensions().get::<RememberAction>().cloned();
-    let Some(action) = action else {
-        return Ok(res);
-    };
-    let request = res.request().clone();
-    let manager = manager::<L>(&request)?;
-    let Some(site) = request.app_data::<web::Data<Site>>() else {
-        return Err(ErrorInternalServerError("shared::Site is missing"));
-    };
-    let mut cookie = Cookie::build(REMEMBER_COOKIE, "")
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(manager.secure)
-        .finish();
-    match action {
-        RememberAction::Set(id) => {
-            let expires = site.clock().now() + manager.remember_duration;
-            cookie.set_value(format!("{id}|{}", expires.unix_timestamp()));
-            cookie.set_max_age(manager.remember_duration);
-            cookie.set_expires(expires);
-            let mut jar = CookieJar::new();
-            jar.signed_mut(site.key()).add(cookie);
-            if let Some(signed) = jar.get(REMEMBER_COOKIE) {
-                res.response_mut().add_cookie(signed).map_err(ErrorInternalServerError)?;
-            }
-        }
-        RememberAction::Clear if request.cookie(REMEMBER_COOKIE).is_some() => {
-            cookie.make_removal();
-            res.response_mut().add_cookie(&cookie).map_err(ErrorInternalServerError)?;
-        }
-        RememberAction::Clear => {}
-    }
-    Ok(res)
-}
-// ANCHOR_END: remember
 
 #[cfg(test)]
 mod tests;

@@ -1,13 +1,13 @@
 //! Exercise 08: an admin guard. Run with: cargo run -p exercise-08-login-guard
 //!
-//! This crate is lesson 07 plus `/admin`, a page for administrators only, behind a guard in the
+//! This crate is lesson 08 plus `/admin`, a page for administrators only, behind a guard in the
 //! style of `login_required`: anonymous visitors are sent to log in, signed-in users who are not
 //! administrators get a 403 page. Your part is `src/exercise.rs`; the task is in `TASK.md`, the
 //! tests in `src/tests/task.rs`. Run them with `just exercise 08`; `just hint 08` when you are
 //! stuck.
 //!
 //! Try: open http://127.0.0.1:8008/admin, log in as `user1` / `mypassword` (403), log out, log
-//! in as `aaa` / `open-sesame` (an administrator). It listens on lesson 07's port: stop the
+//! in as `aaa` / `open-sesame` (an administrator). It listens on lesson 08's port: stop the
 //! lesson first, or set PORT. `--features solution` runs the reference solution instead of yours.
 
 use std::collections::HashMap;
@@ -16,7 +16,6 @@ use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
 use actix_web::body::MessageBody;
 use actix_web::cookie::SameSite;
-use actix_web::cookie::time::Duration;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{Logger, from_fn};
@@ -40,7 +39,6 @@ pub static LESSON: Lesson = Lesson {
     nav: &[
         ("/", "Home"),
         ("/protected", "Protected"),
-        ("/settings", "Settings"),
         ("/admin", "Admin"),
         ("/session", "Session"),
         ("/login", "Log in"),
@@ -50,12 +48,11 @@ pub static LESSON: Lesson = Lesson {
         "index.html",
         "login.html",
         "protected.html",
-        "settings.html",
         "logout.html",
         "session.html",
         "admin.html"
     ],
-    cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
+    cookies: &[("session", CookieKind::Private)],
 };
 
 /// The most session JSON we agree to keep. Encrypted and encoded, 2048 bytes become a cookie of
@@ -76,7 +73,7 @@ async fn main() -> std::io::Result<()> {
     let address = site.address();
     // Flask: `login_manager = LoginManager()`. One manager for the whole server, made here
     // like `site`; `web::Data` is an `Arc`, so each worker's clone is the same manager.
-    let manager = web::Data::new(login_manager(&site));
+    let manager = web::Data::new(login_manager());
     // One app per worker thread: the closure runs once for each. What it captures (`site`,
     // `manager`) is made once, here, and each worker gets a clone.
     HttpServer::new(move || app(site.clone(), manager.clone())).bind(address)?.run().await
@@ -108,17 +105,11 @@ fn app(
         .route("/", web::get().to(index))
         .route("/login", web::get().to(login_form))
         .route("/login", web::post().to(login))
-        // `@login_required` on one route...
+        // `@login_required` on one route.
         .service(
             web::resource("/protected")
                 .wrap(from_fn(login::login_required::<Users>))
                 .route(web::get().to(protected)),
-        )
-        // ...and `@fresh_login_required` on a whole scope.
-        .service(
-            web::scope("/settings")
-                .wrap(from_fn(login::fresh_login_required::<Users>))
-                .route("", web::get().to(settings)),
         )
         // The exercise: `admin_required` (src/exercise.rs) on the admin scope.
         .service(
@@ -139,9 +130,6 @@ fn app(
         // A permanent session's cookie gets `Max-Age`: outside the session middleware, so it
         // sees the cookie that middleware writes.
         .wrap(from_fn(lifetime::cookie_expiry))
-        // Flask-Login's remember cookie, set or cleared after `login_user` / `logout_user`:
-        // outside the session middleware, around everything that may log in or out.
-        .wrap(from_fn(login::remember_cookies::<Users>))
         // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
         .wrap(from_fn(shared::guard::check))
         .wrap(shared::protective_headers())
@@ -195,14 +183,11 @@ impl UserMixin for &'static users::User {
 type CurrentUser = login::CurrentUser<Users>;
 
 /// Flask: `login_manager = LoginManager()`, `login_manager.login_view = "login"`, ...
-fn login_manager(site: &Site) -> LoginManager<Users> {
+fn login_manager() -> LoginManager<Users> {
     LoginManager {
         loader: Users,
         login_view: "/login",
         login_message: "Please log in to access this page.",
-        needs_refresh_message: "Please give your password again to access this page.",
-        remember_duration: Duration::days(14),
-        secure: site.config().flag("SESSION_COOKIE_SECURE"),
     }
 }
 // ANCHOR_END: loader
@@ -228,11 +213,6 @@ async fn protected(req: HttpRequest, session: Session, user: CurrentUser) -> Htt
     render(&req, "protected.html", page_context(&session, &user))
 }
 
-/// `@fresh_login_required`: a page for things like changing the password.
-async fn settings(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
-    render(&req, "settings.html", page_context(&session, &user))
-}
-
 /// The admin page: every user, and who is an administrator. `admin_required` decides who gets
 /// here; the handler trusts it, as `protected` trusts `login_required`.
 async fn admin(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
@@ -248,8 +228,6 @@ async fn admin(req: HttpRequest, session: Session, user: CurrentUser) -> HttpRes
 struct LoginForm {
     username: Option<String>,
     password: Option<String>,
-    /// The "Remember me" checkbox: present (`on`) when ticked.
-    remember: Option<String>,
     /// Where to go afterwards, carried through the form from `?next=`.
     next: Option<String>,
 }
@@ -269,9 +247,8 @@ async fn login_form(
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let next = query.into_inner().next;
-    // Signed in with the password already: nothing to do here. A login restored from the
-    // remember cookie (not fresh) sees the form, to give the password again.
-    if user.is_fresh() {
+    // Signed in already: nothing to do here.
+    if user.is_authenticated() {
         return redirect(next.as_deref().and_then(login::safe_next).unwrap_or(DEFAULT_PAGE));
     }
     let mut context = page_context(&session, &user);
@@ -279,7 +256,7 @@ async fn login_form(
     render(&req, "login.html", context)
 }
 
-/// Flask: `if user_id in users and <password matches>: login_user(user, remember=...)`, then
+/// Flask: `if user_id in users and <password matches>: login_user(user)`, then
 /// `redirect(next or url_for("protected"))`, where `next` must be a local path.
 async fn login(
     req: HttpRequest,
@@ -287,7 +264,7 @@ async fn login(
     session: Session,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
-    let LoginForm { username, password, remember, next } = form.into_inner();
+    let LoginForm { username, password, next } = form.into_inner();
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     if username.trim().is_empty() || password.is_empty() {
         return back_to_login(&req, &session, next, "Please enter a username and a password.");
@@ -302,7 +279,7 @@ async fn login(
         Ok(None) => return back_to_login(&req, &session, next, FAILED),
         Err(busy) => return busy.page(&req),
     };
-    let stored = login::login_user(&req, &session, &user, remember.is_some())
+    let stored = login::login_user(&session, &user)
         .and_then(|()| flash(&session, Category::Success, format!("Logged in as {}.", user.name)));
     if let Err(error) = stored {
         return error_page(&req, StatusCode::INTERNAL_SERVER_ERROR, &error.to_string());
@@ -336,9 +313,9 @@ async fn logout_page(req: HttpRequest, session: Session, user: CurrentUser) -> H
     render(&req, "logout.html", page_context(&session, &user))
 }
 
-/// Flask: `logout_user()`, then `redirect(url_for("login"))`. Both cookies are cleared.
-async fn logout(req: HttpRequest, session: Session) -> HttpResponse {
-    login::logout_user(&req, &session);
+/// Flask: `logout_user()`, then `redirect(url_for("login"))`. The session cookie is removed.
+async fn logout(session: Session) -> HttpResponse {
+    login::logout_user(&session);
     redirect("/login")
 }
 // ANCHOR_END: logout
@@ -370,6 +347,9 @@ async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> 
 }
 // ANCHOR_END: dictionary
 
+#[cfg(test)]
+mod tests;
+
 // Your part of the exercise. With `--features solution`, the reference solution instead: the
 // tests are the same for both.
 #[cfg(not(feature = "solution"))]
@@ -377,6 +357,3 @@ mod exercise;
 #[cfg(feature = "solution")]
 #[path = "../solution/exercise.rs"]
 mod exercise;
-
-#[cfg(test)]
-mod tests;

@@ -1,9 +1,9 @@
-//! Exercise 07's tests. Run with: just exercise 08
+//! Exercise 08's tests. Run with: just exercise 08
 //!
-//! `task`: the admin guard you build, as a specification. `lesson`: lesson 07's own tests, run
+//! `task`: the admin guard you build, as a specification. `lesson`: lesson 08's own tests, run
 //! against this crate, so the lesson keeps working while you add to it.
 
 mod task;
 
-#[path = "../../../lessons/09-remember-me/src/tests.rs"]
+#[path = "../../../lessons/08-login-guard/src/tests.rs"]
 mod lesson;

@@ -1,15 +1,14 @@
-//! Step 09: the login guard. Run with: just run 09  (or cargo run -p lesson-09-remember-me)
+//! Step 09: remember me. Run with: just run 09  (or cargo run -p lesson-09-remember-me)
 //!
-//! New here: Flask-Login, rebuilt as a small module (`src/login.rs`): a login manager,
-//! a user loader, a `current_user` extractor (anonymous until you log in), `login_required` on a
-//! route or a scope, a `next` parameter that only ever leads back into this site, logout by
-//! POST, and a remember-me cookie that brings back a login that is not *fresh*. The session
-//! keeps the user under Flask-Login's key, `_user_id` (lesson 06's `username` key is gone).
+//! New here, in `src/login.rs`: a remember-me cookie that brings back a login that is not
+//! *fresh*, `fresh_login_required` for the pages that want the password again in that case, and
+//! Flask-Login's session protection: a login whose session comes back from another browser or
+//! address is no longer fresh ("basic", the default) or ends ("strong").
 //!
-//! Try: open http://127.0.0.1:8009/protected: you are sent to the login page with
-//! `next=%2Fprotected`. Log in as `user1` / `mypassword` with "Remember me", delete the
-//! `session` cookie in the browser's dev tools, reload: still logged in, but /settings asks for
-//! the password again.
+//! Try: log in at http://127.0.0.1:8009/login as `user1` / `mypassword` with "Remember me",
+//! delete the `session` cookie in the browser's dev tools, reload: still logged in, but
+//! /settings asks for the password again. Or log in again, and open /settings with another
+//! User-Agent (the dev tools can change it): the password again.
 
 use std::collections::HashMap;
 
@@ -27,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use shared::{Context, CookieKind, Lesson, Site, error_page, redirect, render};
 
 use crate::flash::{Category, flash};
-use crate::login::{LoginManager, UserLoader, UserMixin};
+use crate::login::{LoginManager, SessionProtection, UserLoader, UserMixin};
 
 mod flash;
 mod lifetime;
@@ -37,7 +36,7 @@ mod users;
 pub static LESSON: Lesson = Lesson {
     number: 9,
     slug: "remember-me",
-    title: "The login guard",
+    title: "Remember me",
     nav: &[
         ("/", "Home"),
         ("/protected", "Protected"),
@@ -196,6 +195,7 @@ fn login_manager(site: &Site) -> LoginManager<Users> {
         needs_refresh_message: "Please give your password again to access this page.",
         remember_duration: Duration::days(14),
         secure: site.config().flag("SESSION_COOKIE_SECURE"),
+        session_protection: SessionProtection::Basic,
     }
 }
 // ANCHOR_END: loader
@@ -254,8 +254,8 @@ async fn login_form(
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let next = query.into_inner().next;
-    // Signed in with the password already: nothing to do here. A login restored from the
-    // remember cookie (not fresh) sees the form, to give the password again.
+    // Signed in with the password already: nothing to do here. A login that is not fresh (the
+    // remember cookie, another client) sees the form, to give the password again.
     if user.is_fresh() {
         return redirect(next.as_deref().and_then(login::safe_next).unwrap_or(DEFAULT_PAGE));
     }
