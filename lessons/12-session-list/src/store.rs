@@ -56,6 +56,7 @@ impl SqliteSessionStore {
     }
 }
 
+// ANCHOR: columns
 /// What the store keeps of a session's state besides the JSON: its owner, its browser and when
 /// it ends. The end is the `_expires` that `lifetime::enforce` wrote, when there is one, so the
 /// row and the session agree; else `ttl` from now.
@@ -77,6 +78,7 @@ fn columns(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> Columns
         expires_at: expires.unwrap_or(now + ttl.whole_seconds()),
     }
 }
+// ANCHOR_END: columns
 
 /// What a failed query of the store says, for `outage` to find: a database that does not answer
 /// fails here first for every visitor with a session (signed in; from lesson 14 on, everyone:
