@@ -1,14 +1,12 @@
-//! Exercise 11: changing the password, with sessions on the server. Run with: cargo run -p exercise-11-server-side-sessions
+//! Exercise 11: a new session id every two minutes. Run with: cargo run -p exercise-11-server-side-sessions
 //!
-//! This crate is lesson 09 plus a change-password form on `/settings`. The sessions are rows on
-//! the server now: a password change deletes every other session row of the user, and keeps
-//! this one, and deletes the user's remember tokens (rows of `remember_tokens` since lesson 08).
-//! The user's id still carries a fingerprint of the password hash (exercise 08's idea, written
-//! for you here) that a change puts out of date, for the sessions Redis keeps. Your
-//! part is `src/exercise.rs`; the task is in `TASK.md`, the tests in `src/tests/task.rs`. Run
-//! them with `just exercise 11`; `just hint 11` when you are stuck.
+//! This crate is lesson 11 plus a middleware that gives a session a new id when its id is two
+//! minutes old. With sessions on the server that ends the old id for good: its row is deleted,
+//! so a copy of the cookie taken before stops working. Your part is `src/exercise.rs`; the task
+//! is in `TASK.md`, the tests in `src/tests/task.rs`. Run them with `just exercise 11`;
+//! `just hint 11` when you are stuck.
 //!
-//! Try: see TASK.md (it listens on lesson 09's port and uses its database: stop the lesson
+//! Try: see TASK.md (it listens on lesson 11's port and uses its database: stop the lesson
 //! first, or set PORT). `--features solution` runs the reference solution instead of yours.
 
 use std::collections::HashMap;
@@ -36,21 +34,19 @@ mod flash;
 mod lifetime;
 mod login;
 mod remember;
-mod sessions;
 mod store;
 mod users;
 
 pub static LESSON: Lesson = Lesson {
     number: 11,
     slug: "server-side-sessions",
-    title: "Sessions on the server · exercise: changing the password",
+    title: "Sessions on the server · exercise: a new id every two minutes",
     nav: &[
         ("/", "Home"),
         ("/register", "Register"),
         ("/protected", "Protected"),
         ("/settings", "Settings"),
         ("/session", "Session"),
-        ("/sessions", "Sessions"),
         ("/login", "Log in"),
         ("/logout", "Log out"),
     ],
@@ -61,18 +57,17 @@ pub static LESSON: Lesson = Lesson {
         "protected.html",
         "settings.html",
         "logout.html",
-        "session.html",
-        "sessions.html"
+        "session.html"
     ],
     cookies: &[("session", CookieKind::Private), (login::REMEMBER_COOKIE, CookieKind::Signed)],
 };
 
 /// The most session JSON we agree to keep. The state is on the server now, so the cookie no
-/// longer limits it (lesson 07: about 2.8 KB of cookie); the limit stays as a sane bound.
+/// longer limits it (lesson 10: about 2.8 KB of cookie); the limit stays as a sane bound.
 const MAX_SESSION_JSON: usize = 2048;
 
 // ANCHOR: middleware
-/// The same middleware as lessons 04 to 08, with another store: the cookie now carries a random
+/// The same middleware as lessons 04 to 10, with another store: the cookie now carries a random
 /// session id (still encrypted with the key), and `store` keeps the state. A row lives as long
 /// as `SESSION_LIFETIME` from its last change (`state_ttl`; actix-session's default is a day).
 fn session_middleware(site: &Site, store: Store) -> SessionMiddleware<Store> {
@@ -100,22 +95,17 @@ struct Users {
 impl UserLoader for Users {
     type User = users::User;
 
-    /// Exercise 08's loader: an id whose fingerprint is out of date (the password changed
-    /// since it was written) is refused, and the visitor is anonymous.
     async fn load_user(&self, id: &str) -> Result<Option<Self::User>, actix_web::Error> {
-        // An id without a fingerprint, or not a number, cannot be a row's: anonymous.
-        let Some((id, print)) = id.split_once('|') else { return Ok(None) };
+        // An id that is not a number cannot be a row's: anonymous, not an error.
         let Ok(id) = id.parse::<i64>() else { return Ok(None) };
         // A database error becomes this app's `Error` (a 503 page), which `?` makes the
         // actix-web error the trait asks for.
-        let user = users::find(&self.db, id).await.map_err(Error::from)?;
-        Ok(user.filter(|user| fingerprint(&user.password_hash) == print))
+        Ok(users::find(&self.db, id).await.map_err(Error::from)?)
     }
 
     /// Remember-me tokens are rows of `remember_tokens` (`src/remember.rs`).
     async fn remember(&self, id: &str, now: i64, expires: i64) -> Result<String, actix_web::Error> {
-        // The row's id is the number before the `|`: the fingerprint is not the token's business.
-        let Some(Ok(id)) = id.split('|').next().map(str::parse::<i64>) else {
+        let Ok(id) = id.parse::<i64>() else {
             return Err(actix_web::error::ErrorInternalServerError(format!("not a user id: {id}")));
         };
         Ok(remember::create(&self.db, id, now, expires).await.map_err(Error::from)?)
@@ -137,22 +127,11 @@ impl UserLoader for Users {
     }
 }
 
-/// ...and what a user's id is (`UserMixin.get_id`): Flask-Login's "alternative token", the
-/// row's id and a fingerprint of the password hash (`1|YIxTCDkufcv4BfwLVtoHhQ`). It is what a
-/// remember cookie holds, so a password change outdates every remember cookie written before.
+/// ...and what a user's id is (`UserMixin.get_id`).
 impl UserMixin for users::User {
     fn get_id(&self) -> String {
-        format!("{}|{}", self.id, fingerprint(&self.password_hash))
+        self.id.to_string()
     }
-}
-
-/// A fingerprint of a password hash: its salt, new with every hash, and saying nothing about
-/// the password (exercise 08).
-fn fingerprint(password_hash: &str) -> String {
-    argon2::password_hash::PasswordHash::new(password_hash)
-        .ok()
-        .and_then(|hash| hash.salt)
-        .map_or_else(String::new, |salt| salt.as_str().to_string())
 }
 
 /// `current_user` for this app's users.
@@ -198,7 +177,7 @@ async fn main() -> std::io::Result<()> {
     }
     // One login manager and one pool of connections for the whole server.
     let login_manager = web::Data::new(login_manager(&site, db.clone()));
-    let (db, store) = (web::Data::new(db), web::Data::new(store));
+    let db = web::Data::new(db);
     // One app per worker thread: the closure runs once for each. What it captures (`site`, the
     // pool, the store, the login manager) is made once, here, and each worker gets a clone.
     HttpServer::new(move || app(site.clone(), db.clone(), store.clone(), login_manager.clone()))
@@ -214,7 +193,7 @@ async fn main() -> std::io::Result<()> {
 fn app(
     site: Site,
     db: web::Data<Db>,
-    store: web::Data<Store>,
+    store: Store,
     login_manager: web::Data<LoginManager<Users>>,
 ) -> App<
     impl ServiceFactory<
@@ -225,13 +204,12 @@ fn app(
         InitError = (),
     >,
 > {
-    let session = session_middleware(&site, Store::clone(&store));
+    let session = session_middleware(&site, store);
     App::new()
         // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
         .app_data(web::Data::new(site))
         // The pool (`db: web::Data<Db>`), and the login manager that `CurrentUser` asks.
         .app_data(db)
-        .app_data(store)
         .app_data(login_manager)
         // Flask: `@app.route("/")`; the views of `auth.py` are in `src/auth.rs`.
         .route("/", web::get().to(index))
@@ -249,24 +227,17 @@ fn app(
         .service(
             web::scope("/settings")
                 .wrap(from_fn(login::fresh_login_required::<Users>))
-                .route("", web::get().to(settings))
-                // The exercise: the change-password form posts here (src/exercise.rs).
-                .route("/password", web::post().to(exercise::change_password)),
+                .route("", web::get().to(settings)),
         )
         .route("/logout", web::get().to(auth::logout_page))
         .route("/logout", web::post().to(auth::logout))
         // Read-only now: a session that says who you are must not be writable by you.
         .route("/session", web::get().to(show_session))
-        .service(
-            web::scope("/sessions")
-                .wrap(from_fn(login::login_required::<Users>))
-                .route("", web::get().to(sessions::list_sessions))
-                .route("/end-others", web::post().to(sessions::end_other_sessions)),
-        )
         // Middleware: the last `wrap` is the outermost, the first to see a request.
         // `cookie_expiry` sees the cookie the session middleware writes, `enforce` sees the
         // session it loads.
-        .wrap(from_fn(store::track))
+        // The exercise: inside `enforce`, so it sees the session after the handler too.
+        .wrap(from_fn(exercise::rotate))
         .wrap(from_fn(lifetime::enforce))
         .wrap(session)
         .wrap(from_fn(lifetime::cookie_expiry))

@@ -88,19 +88,6 @@ pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
-
-/// Takes back every token of `user_id` but `keep` (this browser's, if it has one); returns how
-/// many. "Log out everywhere else": the other browsers' remember cookies are worth nothing.
-pub async fn end_others(db: &Db, user_id: i64, keep: Option<&str>) -> Result<u64, sqlx::Error> {
-    // Nothing to keep: an empty selector, which no row has.
-    let keep = keep.and_then(|token| token.split_once(':')).map_or("", |(selector, _)| selector);
-    let done = sqlx::query("DELETE FROM remember_tokens WHERE user_id = ? AND selector <> ?")
-        .bind(user_id)
-        .bind(keep)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected())
-}
 // ANCHOR_END: take_back
 
 #[cfg(test)]

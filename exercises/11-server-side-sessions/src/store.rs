@@ -1,8 +1,8 @@
 //! Sessions stored on the server: what seed 004 says Flask does, and what Flask's default
-//! cookie session (and lessons 04 to 08) do not. The cookie carries only a random session id;
-//! the session's state, its expiry and its owner are a row of the `sessions` table.
+//! cookie session (and lessons 04 to 10) do not. The cookie carries only a random session id;
+//! the session's state and its expiry are a row of the `sessions` table.
 //!
-//! actix-session does the cookie; a *store* keeps the state. Lessons 04 to 08 used its
+//! actix-session does the cookie; a *store* keeps the state. Lessons 04 to 10 used its
 //! `CookieSessionStore` (the state is the cookie). Here [`SqliteSessionStore`] implements the
 //! same `SessionStore` trait on the lesson's database, and with `REDIS_URL` set the app uses
 //! actix-session's own `RedisSessionStore` instead: [`Store`] is either.
@@ -16,26 +16,17 @@ use actix_session::storage::{
     LoadError, RedisSessionStore, SaveError, SessionKey, SessionStore, UpdateError,
     generate_session_key,
 };
-use actix_session::{SessionExt as _, SessionInsertError};
+use actix_web::Error;
 use actix_web::body::MessageBody;
-use actix_web::cookie::CookieJar;
 use actix_web::cookie::time::Duration;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::ErrorInternalServerError;
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpRequest};
 use anyhow::anyhow;
-use serde::Serialize;
 use shared::{Clock, RequestHead, Site};
 
 use crate::db::Db;
 use crate::lifetime;
-
-/// The session keys the store copies into columns, so the table can be searched by owner.
-/// `_user_id` is Flask-Login's (see `login.rs`); `_user_agent` is set by [`track`].
-const USER_ID: &str = "_user_id";
-const USER_AGENT: &str = "_user_agent";
 
 // ANCHOR: store
 /// actix-session's `SessionStore` on the `sessions` table (migration 0003).
@@ -56,31 +47,16 @@ impl SqliteSessionStore {
     }
 }
 
-/// What the store keeps of a session's state besides the JSON: its owner, its browser and when
-/// it ends. The end is the `_expires` that `lifetime::enforce` wrote, when there is one, so the
-/// row and the session agree; else `ttl` from now.
-struct Columns {
-    user_id: Option<i64>,
-    user_agent: Option<String>,
-    expires_at: i64,
-}
-
-fn columns(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> Columns {
-    // Values in the state are JSON: the id is stored as the string `"1"`.
-    let text =
-        |key: &str| state.get(key).and_then(|json| serde_json::from_str::<String>(json).ok());
+/// When the session ends: the `_expires` that `lifetime::enforce` wrote, when there is one, so
+/// the row and the session agree; else `ttl` from now.
+fn expires_at(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> i64 {
     let expires =
         state.get(lifetime::EXPIRES).and_then(|json| serde_json::from_str::<i64>(json).ok());
-    Columns {
-        // In this exercise the id is `<id>|<fingerprint>` (see main.rs): the number before `|`.
-        user_id: text(USER_ID).and_then(|id| id.split('|').next().and_then(|id| id.parse().ok())),
-        user_agent: text(USER_AGENT),
-        expires_at: expires.unwrap_or(now + ttl.whole_seconds()),
-    }
+    expires.unwrap_or(now + ttl.whole_seconds())
 }
 
 /// What a failed query of the store says, for `outage` to find: a database that does not answer
-/// fails here first for every visitor with a session (signed in; from lesson 10 on, everyone:
+/// fails here first for every visitor with a session (signed in; from lesson 14 on, everyone:
 /// each page keeps a CSRF token in the session).
 const DATABASE_FAILED: &str = "the session store's database failed";
 
@@ -114,18 +90,15 @@ impl SessionStore for SqliteSessionStore {
     ) -> Result<SessionKey, SaveError> {
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let (now, key) = (self.now(), generate_session_key());
-        let Columns { user_id, user_agent, expires_at } = columns(&state, now, ttl);
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, state, user_agent, created_at, last_seen, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id, state, created_at, last_seen, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(key.as_ref())
-        .bind(user_id)
         .bind(json)
-        .bind(user_agent)
         .bind(now)
         .bind(now)
-        .bind(expires_at)
+        .bind(expires_at(&state, now, ttl))
         .execute(&self.db)
         .await
         .map_err(|error| SaveError::Other(down(error)))?;
@@ -143,16 +116,13 @@ impl SessionStore for SqliteSessionStore {
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let now = self.now();
-        let Columns { user_id, user_agent, expires_at } = columns(&state, now, ttl);
         sqlx::query(
-            "UPDATE sessions SET state = ?, user_id = ?, user_agent = ?, last_seen = ?, expires_at = ?
+            "UPDATE sessions SET state = ?, last_seen = ?, expires_at = ?
              WHERE id = ? AND expires_at > ?",
         )
         .bind(json)
-        .bind(user_id)
-        .bind(user_agent)
         .bind(now)
-        .bind(expires_at)
+        .bind(expires_at(&state, now, ttl))
         .bind(key.as_ref())
         .bind(now)
         .execute(&self.db)
@@ -211,11 +181,19 @@ pub enum Store {
     Redis(RedisStore),
 }
 
+/// Each call goes to the store in use. A Redis call goes through [`RedisStore::within`] (a time
+/// limit, a new connection after a failure), and only an `Other` error is Redis failing: a value
+/// that is not a session's JSON is not an outage (actix-session starts an empty session).
 impl SessionStore for Store {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        match self {
-            Store::Sqlite(store) => store.load(key).await,
-            Store::Redis(store) => store.load(key).await,
+        let redis = match self {
+            Store::Sqlite(store) => return store.load(key).await,
+            Store::Redis(redis) => redis,
+        };
+        match redis.within(|store| async move { store.load(key).await }).await {
+            Ok(Err(LoadError::Other(error))) => Err(LoadError::Other(redis.failed(error))),
+            Ok(answer) => answer,
+            Err(error) => Err(LoadError::Other(error)),
         }
     }
 
@@ -224,9 +202,14 @@ impl SessionStore for Store {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, SaveError> {
-        match self {
-            Store::Sqlite(store) => store.save(state, ttl).await,
-            Store::Redis(store) => store.save(state, ttl).await,
+        let redis = match self {
+            Store::Sqlite(store) => return store.save(state, ttl).await,
+            Store::Redis(redis) => redis,
+        };
+        match redis.within(|store| async move { store.save(state, ttl).await }).await {
+            Ok(Err(SaveError::Other(error))) => Err(SaveError::Other(redis.failed(error))),
+            Ok(answer) => answer,
+            Err(error) => Err(SaveError::Other(error)),
         }
     }
 
@@ -236,24 +219,37 @@ impl SessionStore for Store {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
-        match self {
-            Store::Sqlite(store) => store.update(key, state, ttl).await,
-            Store::Redis(store) => store.update(key, state, ttl).await,
+        let redis = match self {
+            Store::Sqlite(store) => return store.update(key, state, ttl).await,
+            Store::Redis(redis) => redis,
+        };
+        match redis.within(|store| async move { store.update(key, state, ttl).await }).await {
+            Ok(Err(UpdateError::Other(error))) => Err(UpdateError::Other(redis.failed(error))),
+            Ok(answer) => answer,
+            Err(error) => Err(UpdateError::Other(error)),
         }
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
-        match self {
-            Store::Sqlite(store) => store.update_ttl(key, ttl).await,
-            Store::Redis(store) => store.update_ttl(key, ttl).await,
-        }
+        let redis = match self {
+            Store::Sqlite(store) => return store.update_ttl(key, ttl).await,
+            Store::Redis(redis) => redis,
+        };
+        redis
+            .within(|store| async move { store.update_ttl(key, ttl).await })
+            .await?
+            .map_err(|error| redis.failed(error))
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        match self {
-            Store::Sqlite(store) => store.delete(key).await,
-            Store::Redis(store) => store.delete(key).await,
-        }
+        let redis = match self {
+            Store::Sqlite(store) => return store.delete(key).await,
+            Store::Redis(redis) => redis,
+        };
+        redis
+            .within(|store| async move { store.delete(key).await })
+            .await?
+            .map_err(|error| redis.failed(error))
     }
 }
 
@@ -272,11 +268,9 @@ const REDIS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub async fn open_redis(url: &str, wait: std::time::Duration) -> Result<RedisStore, String> {
     match actix_web::rt::time::timeout(wait, RedisSessionStore::new(url)).await {
-        Ok(Ok(store)) => Ok(RedisStore {
-            url: url.to_string(),
-            wait: CALL_WAIT,
-            connection: Arc::new(Mutex::new(Some(store))),
-        }),
+        Ok(Ok(store)) => {
+            Ok(RedisStore { url: url.to_string(), connection: Arc::new(Mutex::new(Some(store))) })
+        }
         Ok(Err(error)) => Err(format!("cannot use Redis at REDIS_URL={url}: {error}")),
         Err(_) => Err(format!(
             "cannot reach Redis at REDIS_URL={url} within {} s: is it running?",
@@ -308,14 +302,13 @@ pub const UNAVAILABLE: &str = "The session store is unavailable";
 #[derive(Clone)]
 pub struct RedisStore {
     url: String,
-    wait: std::time::Duration,
     /// The connection the workers share (a `ConnectionManager` inside); `None` after a failure.
     /// A plain `Mutex`: it is held only to copy or replace the handle, never across an `.await`.
     connection: Arc<Mutex<Option<RedisSessionStore>>>,
 }
 
 impl RedisStore {
-    /// Runs `call` on the connection (a new one if the last call failed), within `self.wait`.
+    /// Runs `call` on the connection (a new one if the last call failed), within [`CALL_WAIT`].
     /// `Err` is "Redis did not answer"; `Ok(Err(..))` is the store's own answer, which may
     /// still be a failure to reach Redis.
     async fn within<T, E, F>(
@@ -337,10 +330,10 @@ impl RedisStore {
             };
             Ok::<_, anyhow::Error>(call(store).await)
         };
-        match actix_web::rt::time::timeout(self.wait, attempt).await {
+        match actix_web::rt::time::timeout(CALL_WAIT, attempt).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(error)) => Err(self.failed(error)),
-            Err(_) => Err(self.failed(anyhow!("no answer within {} s", self.wait.as_secs_f32()))),
+            Err(_) => Err(self.failed(anyhow!("no answer within {} s", CALL_WAIT.as_secs_f32()))),
         }
     }
 
@@ -354,61 +347,6 @@ impl RedisStore {
     fn failed(&self, error: anyhow::Error) -> anyhow::Error {
         *self.slot() = None;
         error.context(format!("{UNAVAILABLE} (Redis)"))
-    }
-}
-
-impl SessionStore for RedisStore {
-    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        match self.within(|store| async move { store.load(key).await }).await {
-            Ok(Ok(state)) => Ok(state),
-            // A value that is not a session's JSON: actix-session starts an empty session.
-            Ok(Err(LoadError::Deserialization(error))) => Err(LoadError::Deserialization(error)),
-            Ok(Err(LoadError::Other(error))) => Err(LoadError::Other(self.failed(error))),
-            Err(error) => Err(LoadError::Other(error)),
-        }
-    }
-
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        match self.within(|store| async move { store.save(state, ttl).await }).await {
-            Ok(Ok(key)) => Ok(key),
-            Ok(Err(SaveError::Serialization(error))) => Err(SaveError::Serialization(error)),
-            Ok(Err(SaveError::Other(error))) => Err(SaveError::Other(self.failed(error))),
-            Err(error) => Err(SaveError::Other(error)),
-        }
-    }
-
-    async fn update(
-        &self,
-        key: SessionKey,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        match self.within(|store| async move { store.update(key, state, ttl).await }).await {
-            Ok(Ok(key)) => Ok(key),
-            Ok(Err(UpdateError::Serialization(error))) => Err(UpdateError::Serialization(error)),
-            Ok(Err(UpdateError::Other(error))) => Err(UpdateError::Other(self.failed(error))),
-            Err(error) => Err(UpdateError::Other(error)),
-        }
-    }
-
-    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
-        match self.within(|store| async move { store.update_ttl(key, ttl).await }).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(self.failed(error)),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        match self.within(|store| async move { store.delete(key).await }).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(self.failed(error)),
-            Err(error) => Err(error),
-        }
     }
 }
 
@@ -440,87 +378,3 @@ pub async fn outage(
     }
 }
 // ANCHOR_END: outage
-
-// ANCHOR: track
-/// Inside `SessionMiddleware`: a signed-in session records the browser it was made in
-/// (`User-Agent`, cut to 200 characters), for the `/sessions` page.
-pub async fn track(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let res = next.call(req).await?;
-    let session = res.request().get_session();
-    if session.contains_key(USER_ID) && !session.contains_key(USER_AGENT) {
-        let agent = res.request().headers().get("user-agent").and_then(|v| v.to_str().ok());
-        let agent: String = agent.unwrap_or("(no User-Agent)").chars().take(200).collect();
-        session
-            .insert(USER_AGENT, agent)
-            .map_err(|e: SessionInsertError| ErrorInternalServerError(e))?;
-    }
-    Ok(res)
-}
-// ANCHOR_END: track
-
-// ANCHOR: list
-/// The id of the session this request belongs to: the session cookie, decrypted with the site's
-/// key (actix-session encrypts it, with the same key). Handlers never see it otherwise.
-pub fn current_id(req: &HttpRequest, site: &Site) -> Option<String> {
-    let cookie = req.cookie(lifetime::COOKIE)?;
-    let mut jar = CookieJar::new();
-    jar.add_original(cookie);
-    jar.private(site.key()).get(lifetime::COOKIE).map(|cookie| cookie.value().to_string())
-}
-
-/// One row of the `/sessions` page.
-#[derive(Debug, Serialize)]
-pub struct SessionRow {
-    pub created: String,
-    pub last_seen: String,
-    pub user_agent: String,
-    pub current: bool,
-}
-
-/// `2026-11-22 05:46 UTC`, without the `time` crate's formatting feature.
-fn when(unix: i64) -> String {
-    match actix_web::cookie::time::OffsetDateTime::from_unix_timestamp(unix) {
-        Ok(at) => format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute()),
-        Err(_) => unix.to_string(),
-    }
-}
-
-/// The live sessions of `user_id`, the most recently used first.
-pub async fn of_user(
-    db: &Db,
-    user_id: i64,
-    current: Option<&str>,
-    now: i64,
-) -> Result<Vec<SessionRow>, sqlx::Error> {
-    let rows: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, created_at, last_seen, user_agent FROM sessions
-         WHERE user_id = ? AND expires_at > ? ORDER BY last_seen DESC, created_at DESC",
-    )
-    .bind(user_id)
-    .bind(now)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, created, last_seen, user_agent)| SessionRow {
-            created: when(created),
-            last_seen: when(last_seen),
-            user_agent: user_agent.unwrap_or_default(),
-            current: current == Some(id.as_str()),
-        })
-        .collect())
-}
-
-/// "Log out everywhere else": deletes every session of `user_id` but `keep`; returns how many.
-pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id <> ?")
-        .bind(user_id)
-        .bind(keep)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected())
-}
-// ANCHOR_END: list

@@ -1,11 +1,11 @@
-//! Exercise 09's tests. Run with: just exercise 11
+//! Exercise 11's tests. Run with: just exercise 11
 //!
-//! `task`: the password change you build, as a specification. `lesson`: lesson 09's own tests,
+//! `task`: the new session id you build, as a specification. `lesson`: lesson 11's own tests,
 //! run against this crate, so the lesson keeps working while you add to it.
 
 mod task;
 
-#[path = "../../../lessons/12-session-list/src/tests.rs"]
+#[path = "../../../lessons/11-server-side-sessions/src/tests.rs"]
 mod lesson;
 
 // The lesson's bad-input suite names `crate::tests::client`: the lesson's own, which builds

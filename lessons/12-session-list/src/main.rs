@@ -1,15 +1,13 @@
-//! Step 12: sessions on the server. Run with: just run 12  (or cargo run -p lesson-12-session-list)
+//! Step 12: my sessions. Run with: just run 12  (or cargo run -p lesson-12-session-list)
 //!
-//! New here: a session store for actix-session on the lesson's SQLite database (`src/store.rs`):
-//! the cookie carries only a random session id, and the session (its state, its end, its owner)
-//! is a row of the `sessions` table. Logout deletes the row, so a copy of the cookie is worth
-//! nothing after it; expired rows are refused and swept; `/sessions` lists your sessions and
-//! ends the others. With `REDIS_URL` set, actix-session's Redis store keeps them instead.
+//! New here: each session row of lesson 11's store also keeps its owner and its browser
+//! (`src/store.rs`), so `/sessions` (`src/sessions.rs`) lists where you are signed in, and
+//! "Log out everywhere else" deletes your other rows, and takes back your other browsers'
+//! remember-me tokens (`src/remember.rs`). With `REDIS_URL` set, the page says why it cannot.
 //!
 //! Try: log in as `user1` / `mypassword` in two browsers (or a private window), open
 //! http://127.0.0.1:8012/sessions in one and end the other sessions: the other browser is
-//! logged out at its next click. Copy the `session` cookie, log out, put the copy back: still
-//! logged out.
+//! logged out at its next click.
 
 use std::collections::HashMap;
 
@@ -43,7 +41,7 @@ mod users;
 pub static LESSON: Lesson = Lesson {
     number: 12,
     slug: "session-list",
-    title: "Sessions on the server",
+    title: "My sessions",
     nav: &[
         ("/", "Home"),
         ("/register", "Register"),
@@ -68,11 +66,11 @@ pub static LESSON: Lesson = Lesson {
 };
 
 /// The most session JSON we agree to keep. The state is on the server now, so the cookie no
-/// longer limits it (lesson 07: about 2.8 KB of cookie); the limit stays as a sane bound.
+/// longer limits it (lesson 10: about 2.8 KB of cookie); the limit stays as a sane bound.
 const MAX_SESSION_JSON: usize = 2048;
 
 // ANCHOR: middleware
-/// The same middleware as lessons 04 to 08, with another store: the cookie now carries a random
+/// The same middleware as lessons 04 to 10, with another store: the cookie now carries a random
 /// session id (still encrypted with the key), and `store` keeps the state. A row lives as long
 /// as `SESSION_LIFETIME` from its last change (`state_ttl`; actix-session's default is a day).
 fn session_middleware(site: &Site, store: Store) -> SessionMiddleware<Store> {

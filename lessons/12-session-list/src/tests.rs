@@ -1,4 +1,4 @@
-//! What lesson 09 shows, as tests. Run with: just test 09
+//! What lesson 12 shows, as tests. Run with: just test 12
 //!
 //! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
 //! `mypassword` (stored as an Argon2id hash). The Redis tests need `REDIS_URL` (`.ci/run`
@@ -32,7 +32,7 @@ struct Server {
 /// The lesson's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    let site = Site::with_clock(&LESSON, Config::for_tests(9), clock.clone()).unwrap();
+    let site = Site::with_clock(&LESSON, Config::for_tests(12), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
@@ -324,7 +324,7 @@ async fn a_changed_remember_cookie_is_ignored() {
 
 #[actix_web::test]
 async fn a_copied_remember_cookie_stops_working_after_logout() {
-    // Lesson 07's cookie (and Flask-Login's) still signed in here, until it expired. Now the
+    // Lesson 09's cookie (and Flask-Login's) still signed in here, until it expired. Now the
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
@@ -394,7 +394,7 @@ mod remember_tokens {
         let Some(url) = redis_url("with_redis_a_remembered_login_starts_a_new_session_too") else {
             return;
         };
-        let config = Config::for_tests(9).with("REDIS_URL", &url);
+        let config = Config::for_tests(12).with("REDIS_URL", &url);
         let db = db::for_tests().await;
         a_planted_session_id_stays_anonymous(redis_server(&config, &db).await).await;
     }
@@ -473,7 +473,7 @@ mod remember_tokens {
             .unwrap();
         old.close().await;
 
-        let db = db::open(&temp.config(), 9).await.unwrap();
+        let db = db::open(&temp.config(), 12).await.unwrap();
         let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
             .fetch_all(&db)
             .await
@@ -661,14 +661,14 @@ struct TempDatabase(std::path::PathBuf);
 
 impl TempDatabase {
     fn new(name: &str) -> TempDatabase {
-        let folder = std::env::temp_dir().join(format!("lesson-09-{}-{name}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("lesson-12-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         TempDatabase(folder)
     }
 
     fn config(&self) -> Config {
         let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
-        Config::for_tests(9).with("DATABASE_URL", &url)
+        Config::for_tests(12).with("DATABASE_URL", &url)
     }
 }
 
@@ -683,7 +683,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let temp = TempDatabase::new("restart");
     let clock = Clock::manual(start());
     {
-        let db = db::open(&temp.config(), 9).await.unwrap();
+        let db = db::open(&temp.config(), 12).await.unwrap();
         let mut browser = client_of(server(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
@@ -692,7 +692,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     }
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
-    let db = db::open(&temp.config(), 9).await.unwrap();
+    let db = db::open(&temp.config(), 12).await.unwrap();
     let mut browser = client_of(server(&clock, &db)).await;
     browser.get("/").await.assert_contains("<li>rex</li>").assert_contains("2 registered");
     let versions: Vec<i64> =
@@ -706,8 +706,8 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
 #[actix_web::test]
 async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
     // A "folder" that is a file: nothing can be made under it.
-    let config = Config::for_tests(9).with("DATABASE_URL", "sqlite:///dev/null/users.db");
-    let error = db::open(&config, 9).await.unwrap_err();
+    let config = Config::for_tests(12).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 12).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 
@@ -961,7 +961,7 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // Two servers, as two machines behind a load balancer: one SECRET_KEY, one Redis, and one
     // users database (here both use the same SQLite; across machines it would be a database
     // server).
-    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let config = Config::for_tests(12).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut first = client_of(redis_server(&config, &db).await).await;
     let mut second = client_of(redis_server(&config, &db).await).await;
@@ -987,7 +987,7 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     else {
         return;
     };
-    let config = Config::for_tests(9).with("REDIS_URL", &url);
+    let config = Config::for_tests(12).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut browser = client_of(redis_server(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
@@ -1122,7 +1122,7 @@ fn assert_store_unavailable(answer: Result<TestResponse, String>) {
 async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back() {
     let test = "with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back";
     let Some(mut redis) = OwnRedis::start(test) else { return };
-    let config = Config::for_tests(9).with("REDIS_URL", &redis.url());
+    let config = Config::for_tests(12).with("REDIS_URL", &redis.url());
     let db = db::for_tests().await;
     let server = redis_server(&config, &db).await;
     let mut browser = client_of(server.clone()).await;

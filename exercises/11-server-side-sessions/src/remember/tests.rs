@@ -35,14 +35,3 @@ async fn a_token_is_its_users_until_its_end_and_a_changed_validator_is_nobodys()
     assert_eq!(user_of(&db, &token, 200).await.unwrap(), None);
     assert!(rows(&db).await.is_empty());
 }
-
-#[actix_web::test]
-async fn ending_the_others_takes_back_every_token_of_the_user_but_the_one_kept() {
-    let db = db::for_tests().await;
-    let (a, b) = (create(&db, 1, 100, 200).await.unwrap(), create(&db, 1, 100, 200).await.unwrap());
-    assert_eq!(end_others(&db, 1, Some(&a)).await.unwrap(), 1);
-    assert_eq!(user_of(&db, &a, 100).await.unwrap(), Some(1));
-    assert_eq!(user_of(&db, &b, 100).await.unwrap(), None);
-    assert_eq!(end_others(&db, 1, None).await.unwrap(), 1);
-    assert!(rows(&db).await.is_empty());
-}
