@@ -60,8 +60,8 @@ pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, &'static str> {
 // ANCHOR: request_loader
 /// Flask-Login's `@login_manager.request_loader` for this app: the user behind the request's
 /// `Authorization: Bearer` token. A `woof_` token is looked up (by its hash) in `api_tokens`;
-/// anything else must be a JWT signed here that has not expired: no lookup. Either way the user
-/// must still exist. What was refused, and why, is left in the request for [`unauthorized`].
+/// anything else must be a JWT signed here that has not expired. Either way the user must
+/// still exist. What was refused, and why, is left in the request for [`unauthorized`].
 pub async fn load_user_from_request(
     db: &Db,
     req: &HttpRequest,
