@@ -1,4 +1,4 @@
-//! Exercise 11, the reference solution: read-only API tokens. `just solution 15` compares your
+//! Exercise 15, the reference solution: read-only API tokens. `just solution 15` compares your
 //! src/exercise.rs with this file.
 
 use actix_web::http::StatusCode;

@@ -1,28 +1,26 @@
 //! The JSON API, for clients that keep no cookies: curl, a script, a phone app.
 //!
 //! ```text
-//! POST /api/token   username, password  -> {"access_token": "<JWT>", "token_type": "Bearer", ...}
-//! GET  /api/me                          -> {"id": 1, "username": "user1", "via": "jwt", ...}
+//! GET  /api/me                          -> {"id": 1, "username": "user1", "via": "api token", ...}
 //! GET  /api/woofs                       -> {"woofs": [...]}, the timeline
 //! POST /api/woofs   body                -> 201 {"id": ..., "body": ...}
 //! ```
 //!
-//! Every call but `/api/token` needs `Authorization: Bearer <token>`, where the token is an API
-//! token from the `/tokens` page (`woof_...`) or a JWT from `POST /api/token`. A call without
-//! good credentials gets 401 with `WWW-Authenticate: Bearer` and a JSON error, never the
-//! redirect to the login page a browser gets. Request bodies are forms
-//! (`application/x-www-form-urlencoded`, `curl -d`), as for OAuth 2's token endpoint: the
+//! Every call needs `Authorization: Bearer <token>`, where the token is an API token from the
+//! `/tokens` page (`woof_...`). A call without good credentials gets 401 with
+//! `WWW-Authenticate: Bearer` and a JSON error, never the redirect to the login page a browser
+//! gets. Request bodies are forms (`application/x-www-form-urlencoded`, `curl -d`): the
 //! course's input guard takes no other body.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 use shared::{PageError, Site};
 
 use crate::db::Db;
-use crate::{CurrentUser, auth, errors, jwt, tokens, users, woofs};
+use crate::{CurrentUser, errors, tokens, users, woofs};
 
 // ANCHOR: carrier
 /// How a request proved who it is with its `Authorization` header: left in the request by the
@@ -31,8 +29,6 @@ use crate::{CurrentUser, auth, errors, jwt, tokens, users, woofs};
 pub enum Carrier {
     /// An API token from the `/tokens` page; `id` is its row.
     ApiToken { id: i64 },
-    /// A JWT from `POST /api/token`.
-    Jwt,
 }
 
 /// Why the `Authorization` header was refused, for the 401 answer.
@@ -59,9 +55,8 @@ pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, &'static str> {
 
 // ANCHOR: request_loader
 /// Flask-Login's `@login_manager.request_loader` for this app: the user behind the request's
-/// `Authorization: Bearer` token. A `woof_` token is looked up (by its hash) in `api_tokens`;
-/// anything else must be a JWT signed here that has not expired. Either way the user must
-/// still exist. What was refused, and why, is left in the request for [`unauthorized`].
+/// `Authorization: Bearer` token. The token is looked up (by its hash) in `api_tokens`, and its
+/// user must still exist. What was refused, and why, is left in the request for [`unauthorized`].
 pub async fn load_user_from_request(
     db: &Db,
     req: &HttpRequest,
@@ -79,20 +74,11 @@ pub async fn load_user_from_request(
         Ok(None) => return Ok(None),
         Err(reason) => return refuse(reason),
     };
-    let (carrier, user_id) = if token.starts_with(tokens::PREFIX) {
+    let (carrier, user_id) =
         match tokens::owner(db, token, now).await.map_err(errors::Error::from)? {
             Some((id, user_id)) => (Carrier::ApiToken { id }, user_id),
             None => return refuse("This API token is unknown or has been revoked."),
-        }
-    } else {
-        match jwt::verify(&jwt::key(site), token, now) {
-            Ok(claims) => match claims.sub.parse() {
-                Ok(user_id) => (Carrier::Jwt, user_id),
-                Err(_) => return refuse(jwt::Refused::Malformed.message()),
-            },
-            Err(refused) => return refuse(refused.message()),
-        }
-    };
+        };
     match users::find(db, user_id).await.map_err(errors::Error::from)? {
         Some(user) => {
             req.extensions_mut().insert(carrier);
@@ -122,74 +108,25 @@ pub fn unauthorized(req: &HttpRequest) -> Option<HttpResponse> {
     }
     let refused = req.extensions().get::<Refused>().copied();
     let signed_in = req.extensions().get::<CurrentUser>().is_some_and(|u| u.is_authenticated());
-    let (challenge, message) = match refused {
+    let (invalid, message) = match refused {
         // RFC 6750: a token that was sent and refused is an `invalid_token`.
-        Some(Refused(why)) => (format!(r#"Bearer realm="{REALM}", error="invalid_token""#), why),
-        None if signed_in => (
-            format!(r#"Bearer realm="{REALM}""#),
-            "This page needs a login with the password, in a browser; a token is not enough.",
-        ),
+        Some(Refused(why)) => (r#", error="invalid_token""#, why),
+        None if signed_in => {
+            ("", "This page needs a login with the password, in a browser; a token is not enough.")
+        }
         None => (
-            format!(r#"Bearer realm="{REALM}""#),
+            "",
             "Authentication required: send `Authorization: Bearer <token>`, with an API token \
-             from /tokens or a JWT from POST /api/token.",
+             from /tokens.",
         ),
     };
     let mut answer = error(StatusCode::UNAUTHORIZED, message);
+    let challenge = format!(r#"Bearer realm="{REALM}"{invalid}"#);
     let challenge = actix_web::http::header::HeaderValue::from_str(&challenge).ok()?;
     answer.headers_mut().insert(WWW_AUTHENTICATE, challenge);
     Some(answer)
 }
 // ANCHOR_END: unauthorized
-
-// ANCHOR: token
-#[derive(Deserialize)]
-pub struct TokenForm {
-    username: Option<String>,
-    password: Option<String>,
-}
-
-/// `POST /api/token`: a username and a password for a JWT, as OAuth 2's password grant answers
-/// (`access_token`, `token_type`, `expires_in`). No session, no cookie: the client keeps the
-/// token and sends it back in the `Authorization` header. An `Err` is answered as JSON here:
-/// under `/api/`, the error page is `{"error": "..."}`.
-pub async fn issue_jwt(
-    site: web::Data<Site>,
-    db: web::Data<Db>,
-    form: web::Form<TokenForm>,
-) -> Result<HttpResponse, errors::Error> {
-    let TokenForm { username, password } = form.into_inner();
-    let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
-    if username.trim().is_empty() || password.is_empty() {
-        return Err(PageError::bad_request("Send the form fields username and password.").into());
-    }
-    let found = users::find_by_username(&db, username.trim()).await?;
-    // The same slow Argon2 check as the login form, off the async worker, a few at a time.
-    let user = match site.hash(move || users::check_password(found, &password)).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Err(PageError::new(StatusCode::UNAUTHORIZED, auth::FAILED).into()),
-        Err(shared::hashing::Busy) => {
-            let mut busy = error(StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins at once.");
-            let retry = shared::hashing::Busy::RETRY_AFTER_SECONDS;
-            busy.headers_mut().insert(actix_web::http::header::RETRY_AFTER, retry.into());
-            return Ok(busy);
-        }
-    };
-    let now = site.clock().now().unix_timestamp();
-    let token = jwt::issue(&jwt::key(&site), user.id, now).map_err(|failure| {
-        eprintln!("error: signing a JWT: {failure}");
-        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "The token could not be made.")
-    })?;
-    Ok(HttpResponse::Ok()
-        // RFC 6749: a response with a token must not be cached.
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .json(json!({
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": jwt::LIFETIME.whole_seconds(),
-        })))
-}
-// ANCHOR_END: token
 
 // ANCHOR: routes
 /// `GET /api/me`: who the request is, and how it proved it.
@@ -199,7 +136,6 @@ pub async fn me(req: HttpRequest, user: CurrentUser) -> HttpResponse {
     };
     let via = match req.extensions().get::<Carrier>() {
         Some(Carrier::ApiToken { .. }) => "api token",
-        Some(Carrier::Jwt) => "jwt",
         None => "session cookie",
     };
     HttpResponse::Ok().json(json!({

@@ -35,8 +35,7 @@ pub struct NextQuery {
 }
 
 /// One message for every failure: which half was wrong is none of the visitor's business.
-/// (The API's `POST /api/token` answers with it too.)
-pub const FAILED: &str = "Wrong username or password.";
+const FAILED: &str = "Wrong username or password.";
 
 pub async fn login_form(
     req: HttpRequest,

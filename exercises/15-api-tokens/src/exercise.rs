@@ -51,7 +51,7 @@ pub async fn refuse_read_only(
 ) -> Result<Option<HttpResponse>, sqlx::Error> {
     // TODO: how the request proved who it is: the request loader left an `api::Carrier` in
     //       `req.extensions()`. Only an API token (`Carrier::ApiToken { id }`) can be read-only;
-    //       a JWT, or a browser's session (no carrier), writes as before.
+    //       a browser's session (no carrier) writes as before.
     // TODO: a read-only one gets 403 and the JSON error "This token is read-only." (`api::error`).
     // For now every token may write:
     Ok(None)

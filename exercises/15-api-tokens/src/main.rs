@@ -1,13 +1,13 @@
 //! Exercise 15: read-only API tokens. Run with: cargo run -p exercise-15-api-tokens
 //!
-//! This crate is lesson 11 plus a `read_only` column on `api_tokens` (migration 0006, applied at
+//! This crate is lesson 15 plus a `read_only` column on `api_tokens` (migration 0006, applied at
 //! start-up like the lesson's), a "Read only" box on the `/tokens` form, and a check around the
 //! API: a call that is not a `GET` asks `exercise::refuse_read_only` first, and a read-only
 //! token gets 403 and a JSON error. Your part is `src/exercise.rs`; the task is in `TASK.md`, the
 //! tests in `src/tests/task.rs`. Run them with `just exercise 15`; `just hint 15` when you are
 //! stuck.
 //!
-//! Try: see TASK.md (it listens on lesson 11's port and uses its database: stop the lesson
+//! Try: see TASK.md (it listens on lesson 15's port and uses its database: stop the lesson
 //! first, or set PORT). `--features solution` runs the reference solution instead of yours.
 
 use std::collections::HashMap;
@@ -34,7 +34,6 @@ mod csrf;
 mod db;
 mod errors;
 mod flash;
-mod jwt;
 mod lifetime;
 mod login;
 mod remember;
@@ -49,7 +48,7 @@ mod woofs;
 pub static LESSON: Lesson = Lesson {
     number: 15,
     slug: "api-tokens",
-    title: "API tokens and JWT · exercise: read-only tokens",
+    title: "API tokens · exercise: read-only tokens",
     nav: &[
         ("/", "Timeline"),
         ("/register", "Register"),
@@ -140,7 +139,7 @@ impl UserLoader for Users {
         Ok(remember::delete(&self.db, token).await.map_err(Error::from)?)
     }
 
-    /// `@login_manager.request_loader`: the API token or JWT in `Authorization: Bearer`.
+    /// `@login_manager.request_loader`: the API token in `Authorization: Bearer`.
     async fn load_user_from_request(
         &self,
         req: &HttpRequest,
@@ -236,13 +235,10 @@ fn app(
         .app_data(store)
         .app_data(login_manager)
         // ANCHOR: api_routes
-        // The JSON API. `/api/token` is open (it is where credentials are traded); the rest
-        // is behind `login_required`, whose unauthorized handler answers 401 JSON here, and
-        // then the CSRF check for calls that a browser made with its cookies.
-        .route("/api/token", web::post().to(api::issue_jwt))
+        // The JSON API, behind `login_required`, whose unauthorized handler answers 401 JSON
+        // here. (The CSRF check, around the whole site, lets a call with a good token pass.)
         .service(
             web::scope("/api")
-                .wrap(from_fn(csrf::protect_api))
                 // The exercise: a read-only token may not write (src/exercise.rs).
                 .wrap(from_fn(token_pages::read_only_tokens))
                 .wrap(from_fn(login::login_required::<Users>))

@@ -25,7 +25,7 @@ const SELECTOR_CHARS: usize = 24;
 
 /// What the database keeps of a validator: its SHA-256, in hex. A fast hash is right here, as
 /// for lesson 11's API tokens: the validator is long and random, there is nothing to guess.
-fn hash(validator: &str) -> String {
+pub fn hash(validator: &str) -> String {
     Sha256::digest(validator.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 

@@ -1,11 +1,11 @@
-//! Exercise 11's tests. Run with: just exercise 15
+//! Exercise 15's tests. Run with: just exercise 15
 //!
-//! `task`: read-only tokens, as you build them, as a specification. `lesson`: lesson 11's own
+//! `task`: read-only tokens, as you build them, as a specification. `lesson`: lesson 15's own
 //! tests, run against this crate, so the lesson keeps working while you add to it.
 
 mod task;
 
-#[path = "../../../lessons/16-jwt/src/tests.rs"]
+#[path = "../../../lessons/15-api-tokens/src/tests.rs"]
 mod lesson;
 
 // The lesson's bad-input suite names `crate::tests::client`: the lesson's own, which builds

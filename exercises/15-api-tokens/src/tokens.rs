@@ -1,25 +1,25 @@
 //! Opaque API tokens: long random strings a signed-in dog makes on the `/tokens` page, for a
 //! script or an app, and sends as `Authorization: Bearer woof_...`.
 //!
-//! The token means nothing by itself (unlike a JWT): the server looks it up on every request.
-//! Only its SHA-256 hash is stored, so a copy of the database (a backup, a leak) holds no
-//! usable token, and the token itself is shown once, when it is made. Revoking deletes the row:
-//! the next request with that token finds nothing.
+//! The token means nothing by itself: the server looks it up on every request. Only its
+//! SHA-256 is stored (with the remember tokens' [`hash`]: a fast hash is right for a long random
+//! token, unlike for passwords), so a copy of the database (a backup, a leak) holds no usable
+//! token, and the token itself is shown once, when it is made. Revoking deletes the row: the
+//! next request with that token finds nothing.
 //!
 //! Flask: a `Token` model with `token_hash = hashlib.sha256(token.encode()).hexdigest()` and
 //! `secrets.token_urlsafe(32)` for the token, looked up by `@login_manager.request_loader`.
 
 use actix_session::storage::generate_session_key;
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use crate::db::Db;
+pub use crate::remember::hash;
 use crate::store::when;
 
 // ANCHOR: make
 /// Every token starts with this, so a token pasted into a chat or pushed to a repository is
-/// easy to recognise (secret scanners look for such prefixes), and so the server tells an API
-/// token from a JWT at a glance.
+/// easy to recognise (secret scanners look for such prefixes).
 pub const PREFIX: &str = "woof_";
 
 /// The most characters a token's name may have.
@@ -30,13 +30,6 @@ pub const MAX_NAME_CHARS: usize = 64;
 pub fn generate() -> String {
     let random: String = generate_session_key().into();
     format!("{PREFIX}{random}")
-}
-
-/// What the database keeps: the SHA-256 of the token, in hex. A plain fast hash is right here,
-/// unlike for passwords: the token is long and random, so there is nothing to guess a word at a
-/// time, and a fast hash can be looked up on every request.
-pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A token's name as it will be stored: trimmed, 1 to 64 characters.

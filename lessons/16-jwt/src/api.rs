@@ -122,20 +122,20 @@ pub fn unauthorized(req: &HttpRequest) -> Option<HttpResponse> {
     }
     let refused = req.extensions().get::<Refused>().copied();
     let signed_in = req.extensions().get::<CurrentUser>().is_some_and(|u| u.is_authenticated());
-    let (challenge, message) = match refused {
+    let (invalid, message) = match refused {
         // RFC 6750: a token that was sent and refused is an `invalid_token`.
-        Some(Refused(why)) => (format!(r#"Bearer realm="{REALM}", error="invalid_token""#), why),
-        None if signed_in => (
-            format!(r#"Bearer realm="{REALM}""#),
-            "This page needs a login with the password, in a browser; a token is not enough.",
-        ),
+        Some(Refused(why)) => (r#", error="invalid_token""#, why),
+        None if signed_in => {
+            ("", "This page needs a login with the password, in a browser; a token is not enough.")
+        }
         None => (
-            format!(r#"Bearer realm="{REALM}""#),
+            "",
             "Authentication required: send `Authorization: Bearer <token>`, with an API token \
              from /tokens or a JWT from POST /api/token.",
         ),
     };
     let mut answer = error(StatusCode::UNAUTHORIZED, message);
+    let challenge = format!(r#"Bearer realm="{REALM}"{invalid}"#);
     let challenge = actix_web::http::header::HeaderValue::from_str(&challenge).ok()?;
     answer.headers_mut().insert(WWW_AUTHENTICATE, challenge);
     Some(answer)
@@ -154,6 +154,7 @@ pub struct TokenForm {
 /// token and sends it back in the `Authorization` header. An `Err` is answered as JSON here:
 /// under `/api/`, the error page is `{"error": "..."}`.
 pub async fn issue_jwt(
+    req: HttpRequest,
     site: web::Data<Site>,
     db: web::Data<Db>,
     form: web::Form<TokenForm>,
@@ -168,12 +169,8 @@ pub async fn issue_jwt(
     let user = match site.hash(move || users::check_password(found, &password)).await {
         Ok(Some(user)) => user,
         Ok(None) => return Err(PageError::new(StatusCode::UNAUTHORIZED, auth::FAILED).into()),
-        Err(shared::hashing::Busy) => {
-            let mut busy = error(StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins at once.");
-            let retry = shared::hashing::Busy::RETRY_AFTER_SECONDS;
-            busy.headers_mut().insert(actix_web::http::header::RETRY_AFTER, retry.into());
-            return Ok(busy);
-        }
+        // 503 and `Retry-After`, in JSON under `/api/`.
+        Err(busy) => return Ok(busy.page(&req)),
     };
     let now = site.clock().now().unix_timestamp();
     let token = jwt::issue(&jwt::key(&site), user.id, now).map_err(|failure| {

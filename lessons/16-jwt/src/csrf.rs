@@ -15,21 +15,14 @@ use actix_web::error::ErrorInternalServerError;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse, web};
+use actix_web::{Error, web};
 use shared::error_page;
 
-use crate::{CurrentUser, api};
+use crate::CurrentUser;
 
 /// The session key, and the form field's name (Flask-WTF's).
 const KEY: &str = "_csrf_token";
 pub const FIELD: &str = "csrf_token";
-
-/// Where [`protect`], around the whole site, does not look: the JSON API. `POST /api/token`
-/// trades a password for a JWT in its answer; it reads no cookie and sets none, and another
-/// site that makes a browser post to it cannot read the answer (Flask-WTF: `@csrf.exempt`).
-/// The rest of `/api/` is checked by [`protect_api`], once `login_required` knows who is asking
-/// and how.
-const API: &str = "/api/";
 
 // ANCHOR: token
 /// This session's token, made the first time a page with a form needs it: 64 random letters and
@@ -56,34 +49,14 @@ pub fn token(session: &Session) -> Result<String, SessionInsertError> {
 /// permission, which it never gives). Such a request is a client with its own credentials, and
 /// `current_user` is judged by the header alone (`login.rs`): its session is not used.
 ///
-/// A header that is there but not good (a made-up token, an expired one) earns nothing: the
+/// A header that is there but not good (a made-up token, a revoked one) earns nothing: the
 /// form is checked as any other. Else any `Authorization: x` would switch the check off for a
 /// request that then goes on with the browser's session (`POST /logout` reads only that).
 pub async fn protect(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    if req.path().starts_with(API) {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
-    }
-    check(req, next).await
-}
-
-/// The same check for the API's scope, inside its `login_required`: an anonymous call has had
-/// its 401 by then, a call with a token passes, and a browser's call made with its cookies must
-/// carry the token like any form.
-pub async fn protect_api(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    check(req, next).await
-}
-
-async fn check<B: MessageBody>(
     mut req: ServiceRequest,
-    next: Next<B>,
-) -> Result<ServiceResponse<EitherBody<B>>, Error> {
-    if req.method() != Method::POST || signed_in_by_token(&mut req).await? {
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.method() != Method::POST || needs_no_token(&mut req).await? {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
     // Read the form, then put it back for the handler's `web::Form`.
@@ -91,7 +64,8 @@ async fn check<B: MessageBody>(
     let sent = values(&body, FIELD);
     if sent.len() > 1 {
         // Which one would count? Neither: a form never sends it twice.
-        let page = refusal(&req, StatusCode::BAD_REQUEST, "The form sent csrf_token twice.");
+        let page =
+            error_page(req.request(), StatusCode::BAD_REQUEST, "The form sent csrf_token twice.");
         return Ok(req.into_response(page).map_into_right_body());
     }
     let sent = sent.first().map(|value| value.to_vec());
@@ -104,8 +78,8 @@ async fn check<B: MessageBody>(
     if ok {
         return next.call(req).await.map(ServiceResponse::map_into_left_body);
     }
-    let page = refusal(
-        &req,
+    let page = error_page(
+        req.request(),
         StatusCode::FORBIDDEN,
         "This form is out of date or did not come from this site (its CSRF token is missing or \
          wrong). Go back, reload the page, and send it again.",
@@ -113,22 +87,20 @@ async fn check<B: MessageBody>(
     Ok(req.into_response(page).map_into_right_body())
 }
 
-/// Whether the request proves who it is with a good `Authorization: Bearer` token. Asks the
-/// login manager, as `current_user` does (the answer is kept for the rest of the request);
-/// without the header, `false` at once, and the session is not read here.
-async fn signed_in_by_token(req: &mut ServiceRequest) -> Result<bool, Error> {
-    if !req.headers().contains_key(AUTHORIZATION) {
+/// Whether this `POST` goes on without the form check: it proves who it is with a good
+/// `Authorization: Bearer` token, or it is an API call from nobody, which `login_required`
+/// answers with its 401 (a page's form from nobody, such as the login form, is checked). Asks
+/// the login manager, as `current_user` does (the answer is kept for the rest of the request);
+/// a page's form without the header is checked at once, and the session is not read here.
+async fn needs_no_token(req: &mut ServiceRequest) -> Result<bool, Error> {
+    let (api, by_header) =
+        (req.path().starts_with("/api/"), req.headers().contains_key(AUTHORIZATION));
+    if !api && !by_header {
         return Ok(false);
     }
-    Ok(req.extract::<CurrentUser>().await?.is_authenticated())
-}
-
-/// The refusal: a page, or under `/api/` the API's JSON error.
-fn refusal(req: &ServiceRequest, status: StatusCode, message: &str) -> HttpResponse {
-    if req.path().starts_with(API) {
-        return api::error(status, message);
-    }
-    error_page(req.request(), status, message)
+    let signed_in = req.extract::<CurrentUser>().await?.is_authenticated();
+    // Signed in by the header: no form check; by the cookie: the check. Nobody: only the API.
+    Ok(if signed_in { by_header } else { api })
 }
 
 /// The raw values of `name` in a form body (`a=1&csrf_token=...`). The token is letters and

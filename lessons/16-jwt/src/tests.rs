@@ -1,4 +1,4 @@
-//! What lesson 11 shows, as tests. Run with: just test 11
+//! What lesson 16 shows, as tests. Run with: just test 16
 //!
 //! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
 //! `mypassword` (stored as an Argon2id hash). The Redis tests need `REDIS_URL` (`.ci/run`
@@ -61,7 +61,7 @@ struct Server {
 /// The lesson's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    let site = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
+    let site = Site::with_clock(&LESSON, Config::for_tests(16), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
@@ -423,7 +423,7 @@ mod remember_tokens {
         let Some(url) = redis_url("with_redis_a_remembered_login_starts_a_new_session_too") else {
             return;
         };
-        let config = Config::for_tests(11).with("REDIS_URL", &url);
+        let config = Config::for_tests(16).with("REDIS_URL", &url);
         let db = db::for_tests().await;
         a_planted_session_id_stays_anonymous(redis_server(&config, &db).await).await;
     }
@@ -502,7 +502,7 @@ mod remember_tokens {
             .unwrap();
         old.close().await;
 
-        let db = db::open(&temp.config(), 11).await.unwrap();
+        let db = db::open(&temp.config(), 16).await.unwrap();
         let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
             .fetch_all(&db)
             .await
@@ -696,14 +696,14 @@ struct TempDatabase(std::path::PathBuf);
 
 impl TempDatabase {
     fn new(name: &str) -> TempDatabase {
-        let folder = std::env::temp_dir().join(format!("lesson-11-{}-{name}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("lesson-16-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         TempDatabase(folder)
     }
 
     fn config(&self) -> Config {
         let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
-        Config::for_tests(11).with("DATABASE_URL", &url)
+        Config::for_tests(16).with("DATABASE_URL", &url)
     }
 }
 
@@ -718,7 +718,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let temp = TempDatabase::new("restart");
     let clock = Clock::manual(start());
     {
-        let db = db::open(&temp.config(), 11).await.unwrap();
+        let db = db::open(&temp.config(), 16).await.unwrap();
         let mut browser = client_of(server(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
@@ -727,7 +727,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     }
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
-    let db = db::open(&temp.config(), 11).await.unwrap();
+    let db = db::open(&temp.config(), 16).await.unwrap();
     let mut browser = client_of(server(&clock, &db)).await;
     browser
         .get("/")
@@ -745,8 +745,8 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
 #[actix_web::test]
 async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
     // A "folder" that is a file: nothing can be made under it.
-    let config = Config::for_tests(11).with("DATABASE_URL", "sqlite:///dev/null/users.db");
-    let error = db::open(&config, 11).await.unwrap_err();
+    let config = Config::for_tests(16).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 16).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 
@@ -999,7 +999,7 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // Two servers, as two machines behind a load balancer: one SECRET_KEY, one Redis, and one
     // users database (here both use the same SQLite; across machines it would be a database
     // server).
-    let config = Config::for_tests(11).with("REDIS_URL", &url);
+    let config = Config::for_tests(16).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut first = client_of(redis_server(&config, &db).await).await;
     let mut second = client_of(redis_server(&config, &db).await).await;
@@ -1025,7 +1025,7 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     else {
         return;
     };
-    let config = Config::for_tests(11).with("REDIS_URL", &url);
+    let config = Config::for_tests(16).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut browser = client_of(redis_server(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
@@ -1160,7 +1160,7 @@ fn assert_store_unavailable(answer: Result<TestResponse, String>) {
 async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back() {
     let test = "with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back";
     let Some(mut redis) = OwnRedis::start(test) else { return };
-    let config = Config::for_tests(11).with("REDIS_URL", &redis.url());
+    let config = Config::for_tests(16).with("REDIS_URL", &redis.url());
     let db = db::for_tests().await;
     let server = redis_server(&config, &db).await;
     let mut browser = client_of(server.clone()).await;
@@ -1665,7 +1665,7 @@ async fn a_jwt_with_alg_none_is_refused_with_401() {
 async fn a_jwt_signed_with_another_key_is_refused_with_401() {
     // Another server of the course, with its own SECRET_KEY, made this token for user1.
     let clock = Clock::manual(start());
-    let other = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
+    let other = Site::with_clock(&LESSON, Config::for_tests(16), clock.clone()).unwrap();
     let token = jwt::issue(&jwt::key(&other), 1, start().unix_timestamp()).unwrap();
     let mut curl = ApiClient::new(&server(&clock, &db::for_tests().await)).await;
     let res = curl.get("/api/me", bearer(&token).as_deref()).await;
@@ -1701,6 +1701,56 @@ async fn a_jwt_that_is_not_a_jwt_is_refused_with_401() {
         assert_invalid_token(&res, reason);
     }
 }
+
+// ANCHOR: cost
+#[actix_web::test]
+async fn a_jwt_cannot_be_taken_back_it_outlives_logout_and_revoked_tokens_until_it_expires() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let server = server(&clock, &db);
+    let mut browser = client_of(server.clone()).await;
+    log_in(&mut browser, &[]).await;
+    let api_token = make_token(&mut browser, "script").await;
+    let mut curl = ApiClient::new(&server).await;
+    let jwt = curl.jwt("user1", "mypassword").await;
+
+    // user1 ends everything the server keeps: the API token, the other sessions, this one.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens").fetch_one(&db).await.unwrap();
+    browser.submit(&format!("/tokens/{id}/revoke"), &[]).await.assert_redirect("/tokens");
+    browser.submit("/sessions/end-others", &[]).await.assert_redirect("/sessions");
+    browser.submit("/logout", &[]).await.assert_status(303);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+    assert_invalid_token(&curl.get("/api/me", bearer(&api_token).as_deref()).await, "revoked");
+
+    // The JWT is in no table: nothing was deleted, and it still works until its `exp`...
+    clock.advance(Duration::minutes(15) - Duration::seconds(1));
+    let me = json(curl.get("/api/me", bearer(&jwt).as_deref()).await.assert_status(200));
+    assert_eq!(me["username"], "user1");
+    let res = curl.post("/api/woofs", &[("body", "Still me")], bearer(&jwt).as_deref()).await;
+    res.assert_status(201);
+    // ...and not a second longer.
+    clock.advance(Duration::seconds(1));
+    assert_invalid_token(&curl.get("/api/me", bearer(&jwt).as_deref()).await, "expired");
+}
+
+#[actix_web::test]
+async fn checking_a_jwt_reads_no_token_table_while_an_api_token_is_looked_up_on_every_call() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let server = server(&clock, &db);
+    let mut curl = ApiClient::new(&server).await;
+    let jwt = curl.jwt("user1", "mypassword").await;
+    // Even with the API tokens' table gone, a JWT is checked: by its signature and `exp` alone.
+    sqlx::query("DROP TABLE api_tokens").execute(&db).await.unwrap();
+    curl.get("/api/me", bearer(&jwt).as_deref()).await.assert_status(200);
+    // An API token needs the table: without it, the database error (503) is all it gets.
+    let with_token = TestRequest::get()
+        .uri("/api/me")
+        .insert_header((AUTHORIZATION, format!("Bearer woof_{}", "A".repeat(64))));
+    let Err(error) = curl.client.try_send_raw(with_token).await else { panic!("an answer") };
+    assert!(error.contains("503 Service Unavailable"), "{error}");
+}
+// ANCHOR_END: cost
 // ANCHOR_END: jwt
 
 // ANCHOR: api_tokens
@@ -2010,6 +2060,20 @@ async fn a_malformed_body_on_post_api_token_is_a_json_400() {
         .set_payload("username=user1&username=user2&password=mypassword");
     json_error(&curl.send(req, None).await, 400);
 }
+
+#[actix_web::test]
+async fn a_malformed_body_on_an_api_post_is_a_json_400() {
+    let clock = Clock::manual(start());
+    let server = server(&clock, &db::for_tests().await);
+    let token = make_token(&mut dog(&server, "rex").await, "script").await;
+    let mut curl = ApiClient::new(&server).await;
+    // A form that names a field twice cannot be read into one value.
+    let req = TestRequest::post()
+        .uri("/api/woofs")
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload("body=Woof&body=Woof%20again");
+    json_error(&curl.send(req, bearer(&token).as_deref()).await, 400);
+}
 // ANCHOR_END: api_json
 
 // ANCHOR: curl_example
@@ -2030,7 +2094,7 @@ async fn the_tokens_pages_curl_example_names_the_configured_address_whatever_hos
     page.assert_not_contains("evil.example");
 
     // A server on every address is shown at the loopback one.
-    let mut config = Config::for_tests(11);
+    let mut config = Config::for_tests(16);
     config.host = "0.0.0.0".into();
     assert_eq!(
         crate::token_pages::site_url(&Site::new(&LESSON, config).unwrap()),

@@ -1,4 +1,4 @@
-//! The task of exercise 11, as tests: read-only API tokens. Run with: just exercise 15
+//! The task of exercise 15, as tests: read-only API tokens. Run with: just exercise 15
 //!
 //! Each test has a fresh database in memory with `user1` / `mypassword`. The tokens page is a
 //! form with a CSRF token, as every form here: `submit` posts it as a browser does. The API is
@@ -47,7 +47,7 @@ struct Server {
 /// The exercise's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    let site = Site::with_clock(&LESSON, Config::for_tests(11), clock.clone()).unwrap();
+    let site = Site::with_clock(&LESSON, Config::for_tests(15), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
@@ -163,7 +163,7 @@ async fn a_read_only_token_reads_the_api_but_a_write_gets_403_and_json() {
 #[actix_web::test]
 async fn the_check_reads_the_token_row_at_every_call() {
     // An opaque token is looked up at every call: a change to its row counts at once, as a
-    // revocation does. (A JWT could not do this: it carries its claims itself.)
+    // revocation does. (Lesson 16's JWTs could not do this: they carry their claims themselves.)
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);

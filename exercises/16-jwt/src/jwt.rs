@@ -51,7 +51,7 @@ pub struct Claims {
 pub fn key(site: &Site) -> [u8; 32] {
     let mut mac =
         HmacSha256::new_from_slice(site.key().signing()).expect("HMAC takes a key of any length");
-    mac.update(b"session-lessons lesson 11: the HS256 key for JWTs");
+    mac.update(b"session-lessons lesson 16: the HS256 key for JWTs");
     mac.finalize().into_bytes().into()
 }
 // ANCHOR_END: key
