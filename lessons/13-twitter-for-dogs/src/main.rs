@@ -13,7 +13,8 @@
 //! Lesson 14 puts a token in every form and closes that.
 //!
 //! Try: register two dogs in two browsers, woof from both, try `<b>bold</b>` (it is shown as
-//! text), and try to delete the other dog's woof with curl: 403.
+//! text), and try to delete the other dog's woof with curl: 403. Then send the form of a page
+//! served on another port of 127.0.0.1 (the book's page has one): it woofs for you.
 
 use std::collections::HashMap;
 

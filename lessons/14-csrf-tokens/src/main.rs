@@ -9,8 +9,8 @@
 //! handler runs. A page elsewhere can make the browser post, but it cannot read this site's
 //! pages, so it cannot know the token.
 //!
-//! Try: save the timeline page to disk, log out and in again, and send the saved page's form:
-//! 403, its token was the old session's. With curl, a POST without `csrf_token`: 403 too.
+//! Try: the page on another port of 127.0.0.1 that woofed for you in lesson 13 (the book's
+//! page has it) now gets 403, and so does a POST without `csrf_token` from curl.
 
 use std::collections::HashMap;
 
