@@ -1,4 +1,4 @@
--- Follows (exercise 10): dog `follower_id` follows dog `followed_id`. One row per pair: the
+-- Follows (exercise 13): dog `follower_id` follows dog `followed_id`. One row per pair: the
 -- primary key makes a second follow of the same dog impossible to store, and the CHECK a follow
 -- of yourself. Either dog deleted, the row goes with them.
 CREATE TABLE follows (

@@ -82,8 +82,8 @@ async fn dog_named(db: &Db, username: &str) -> Result<users::User, Error> {
 }
 
 // ANCHOR: handlers
-/// `POST /dogs/{username}/follow`, behind `login_required` (and, as every POST here, the CSRF
-/// check): the signed-in dog follows that one, then back to its page.
+/// `POST /dogs/{username}/follow`, behind `login_required`: the signed-in dog follows that one,
+/// then back to its page.
 pub async fn follow_dog(
     session: Session,
     user: CurrentUser,

@@ -1,13 +1,13 @@
 //! Exercise 13: following other dogs. Run with: cargo run -p exercise-13-twitter-for-dogs
 //!
-//! This crate is lesson 10 plus follows: a `follows` table (migration 0005, applied at start-up
-//! like the lesson's), a Follow / Unfollow button on each dog's page (a POST with the CSRF token,
-//! as every form here), and `/following`, a timeline of the woofs of the dogs you follow. You
-//! cannot follow yourself, and following twice is harmless. Your part is `src/exercise.rs`; the
-//! task is in `TASK.md`, the tests in `src/tests/task.rs`. Run them with `just exercise 13`;
-//! `just hint 13` when you are stuck.
+//! This crate is lesson 13 plus follows: a `follows` table (migration 0005, applied at start-up
+//! like the lesson's), a Follow / Unfollow button on each dog's page (a POST, as every form
+//! here), and `/following`, a timeline of the woofs of the dogs you follow. You cannot follow
+//! yourself, and following twice is harmless. Your part is `src/exercise.rs`; the task is in
+//! `TASK.md`, the tests in `src/tests/task.rs`. Run them with `just exercise 13`; `just hint 13`
+//! when you are stuck.
 //!
-//! Try: see TASK.md (it listens on lesson 10's port and uses its database: stop the lesson
+//! Try: see TASK.md (it listens on lesson 13's port and uses its database: stop the lesson
 //! first, or set PORT). `--features solution` runs the reference solution instead of yours.
 
 use std::collections::HashMap;
@@ -29,7 +29,6 @@ use crate::login::{LoginManager, UserLoader, UserMixin};
 use crate::store::Store;
 
 mod auth;
-mod csrf;
 mod db;
 mod errors;
 mod flash;
@@ -73,11 +72,11 @@ pub static LESSON: Lesson = Lesson {
 };
 
 /// The most session JSON we agree to keep. The state is on the server now, so the cookie no
-/// longer limits it (lesson 07: about 2.8 KB of cookie); the limit stays as a sane bound.
+/// longer limits it (lesson 09: about 2.8 KB of cookie); the limit stays as a sane bound.
 const MAX_SESSION_JSON: usize = 2048;
 
 // ANCHOR: middleware
-/// The same middleware as lessons 04 to 08, with another store: the cookie now carries a random
+/// The same middleware as lessons 04 to 10, with another store: the cookie now carries a random
 /// session id (still encrypted with the key), and `store` keeps the state. A row lives as long
 /// as `SESSION_LIFETIME` from its last change (`state_ttl`; actix-session's default is a day).
 fn session_middleware(site: &Site, store: Store) -> SessionMiddleware<Store> {
@@ -272,8 +271,7 @@ fn app(
         )
         // Middleware: the last `wrap` is the outermost, the first to see a request.
         // `cookie_expiry` sees the cookie the session middleware writes, `enforce` sees the
-        // session it loads. Innermost, so every POST is checked before its handler runs:
-        .wrap(from_fn(csrf::protect))
+        // session it loads.
         .wrap(from_fn(store::track))
         .wrap(from_fn(lifetime::enforce))
         .wrap(session)
@@ -290,14 +288,12 @@ fn app(
 // ANCHOR_END: app
 
 // ANCHOR: pages
-/// Every page's context: `current_user`, the flashed messages and the CSRF token for its forms,
-/// as Flask's context processors (and Flask-WTF's `csrf_token()`) put them in every template.
+/// Every page's context: `current_user` and the flashed messages, as Flask's context
+/// processors put them in every template.
 fn page_context(session: &Session, user: &CurrentUser) -> Context {
     let mut context = Context::new();
     context.insert("current_user", &user.view());
     context.insert("flashes", &flash::take(session));
-    // Without a token (the session could not be written) a form gets a 403, not a 500.
-    context.insert("csrf_token", &csrf::token(session).unwrap_or_default());
     context
 }
 

@@ -1,8 +1,8 @@
 //! Sessions stored on the server: what seed 004 says Flask does, and what Flask's default
-//! cookie session (and lessons 04 to 08) do not. The cookie carries only a random session id;
+//! cookie session (and lessons 04 to 10) do not. The cookie carries only a random session id;
 //! the session's state, its expiry and its owner are a row of the `sessions` table.
 //!
-//! actix-session does the cookie; a *store* keeps the state. Lessons 04 to 08 used its
+//! actix-session does the cookie; a *store* keeps the state. Lessons 04 to 10 used its
 //! `CookieSessionStore` (the state is the cookie). Here [`SqliteSessionStore`] implements the
 //! same `SessionStore` trait on the lesson's database, and with `REDIS_URL` set the app uses
 //! actix-session's own `RedisSessionStore` instead: [`Store`] is either.
@@ -79,7 +79,7 @@ fn columns(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> Columns
 }
 
 /// What a failed query of the store says, for `outage` to find: a database that does not answer
-/// fails here first for every visitor with a session (signed in; from lesson 10 on, everyone:
+/// fails here first for every visitor with a session (signed in; from lesson 14 on, everyone:
 /// each page keeps a CSRF token in the session).
 const DATABASE_FAILED: &str = "the session store's database failed";
 

@@ -1,11 +1,11 @@
-//! Exercise 10's tests. Run with: just exercise 13
+//! Exercise 13's tests. Run with: just exercise 13
 //!
-//! `task`: following, as you build it, as a specification. `lesson`: lesson 10's own tests, run
+//! `task`: following, as you build it, as a specification. `lesson`: lesson 13's own tests, run
 //! against this crate, so the lesson keeps working while you add to it.
 
 mod task;
 
-#[path = "../../../lessons/14-csrf-tokens/src/tests.rs"]
+#[path = "../../../lessons/13-twitter-for-dogs/src/tests.rs"]
 mod lesson;
 
 // The lesson's bad-input suite names `crate::tests::client`: the lesson's own, which builds

@@ -1,15 +1,16 @@
-//! Step 14: Twitter for dogs. Run with: just run 14  (or cargo run -p lesson-14-csrf-tokens)
+//! Step 14: CSRF tokens. Run with: just run 14  (or cargo run -p lesson-14-csrf-tokens)
 //!
-//! New here: the capstone, seed 001's running example, built on everything so far: dogs
-//! register (08) and sign in (06, 07, with remember-me), their sessions live on the server (09),
-//! and now they post *woofs* (`src/woofs.rs`, their pages in `src/timeline.rs`): 1 to 280
-//! characters, on a timeline of everyone's and a page per dog, deleted only by their author (403
-//! for anyone else). Every form carries a per-session CSRF token that the server checks
-//! (`src/csrf.rs`).
+//! New here: a token in every form, and a cross-site post refused (Flask-WTF's `CSRFProtect`,
+//! in `src/csrf.rs`). Lesson 13's forms could be posted by a page elsewhere, with the signed-in
+//! dog's cookies: `SameSite=Lax` keeps them off a POST that another *site* starts, not off one
+//! from a page of the same site (another port of 127.0.0.1, a sibling subdomain), nor in a
+//! browser without SameSite. Now each session has a random token, every form carries it in a
+//! hidden `csrf_token` field, and one middleware refuses any POST without it (403) before a
+//! handler runs. A page elsewhere can make the browser post, but it cannot read this site's
+//! pages, so it cannot know the token.
 //!
-//! Try: register two dogs in two browsers, woof from both, try `<b>bold</b>` (it is shown as
-//! text), and try to delete the other dog's woof with curl: 403. Post a form from a page
-//! saved to disk, with a stale token: 403 too.
+//! Try: the page on another port of 127.0.0.1 that woofed for you in lesson 13 (the book's
+//! page has it) now gets 403, and so does a POST without `csrf_token` from curl.
 
 use std::collections::HashMap;
 
@@ -46,7 +47,7 @@ mod woofs;
 pub static LESSON: Lesson = Lesson {
     number: 14,
     slug: "csrf-tokens",
-    title: "Twitter for dogs",
+    title: "CSRF tokens",
     nav: &[
         ("/", "Timeline"),
         ("/register", "Register"),
@@ -72,11 +73,11 @@ pub static LESSON: Lesson = Lesson {
 };
 
 /// The most session JSON we agree to keep. The state is on the server now, so the cookie no
-/// longer limits it (lesson 07: about 2.8 KB of cookie); the limit stays as a sane bound.
+/// longer limits it (lesson 09: about 2.8 KB of cookie); the limit stays as a sane bound.
 const MAX_SESSION_JSON: usize = 2048;
 
 // ANCHOR: middleware
-/// The same middleware as lessons 04 to 08, with another store: the cookie now carries a random
+/// The same middleware as lessons 04 to 10, with another store: the cookie now carries a random
 /// session id (still encrypted with the key), and `store` keeps the state. A row lives as long
 /// as `SESSION_LIFETIME` from its last change (`state_ttl`; actix-session's default is a day).
 fn session_middleware(site: &Site, store: Store) -> SessionMiddleware<Store> {

@@ -1,4 +1,4 @@
-//! What lesson 10 shows, as tests. Run with: just test 10
+//! What lesson 14 shows, as tests. Run with: just test 14
 //!
 //! Each test has a fresh database in memory, with the migrations' demo user: `user1` /
 //! `mypassword` (stored as an Argon2id hash). The Redis tests need `REDIS_URL` (`.ci/run`
@@ -60,7 +60,7 @@ struct Server {
 /// The lesson's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    let site = Site::with_clock(&LESSON, Config::for_tests(10), clock.clone()).unwrap();
+    let site = Site::with_clock(&LESSON, Config::for_tests(14), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
@@ -422,7 +422,7 @@ mod remember_tokens {
         let Some(url) = redis_url("with_redis_a_remembered_login_starts_a_new_session_too") else {
             return;
         };
-        let config = Config::for_tests(10).with("REDIS_URL", &url);
+        let config = Config::for_tests(14).with("REDIS_URL", &url);
         let db = db::for_tests().await;
         a_planted_session_id_stays_anonymous(redis_server(&config, &db).await).await;
     }
@@ -501,7 +501,7 @@ mod remember_tokens {
             .unwrap();
         old.close().await;
 
-        let db = db::open(&temp.config(), 10).await.unwrap();
+        let db = db::open(&temp.config(), 14).await.unwrap();
         let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
             .fetch_all(&db)
             .await
@@ -695,14 +695,14 @@ struct TempDatabase(std::path::PathBuf);
 
 impl TempDatabase {
     fn new(name: &str) -> TempDatabase {
-        let folder = std::env::temp_dir().join(format!("lesson-10-{}-{name}", std::process::id()));
+        let folder = std::env::temp_dir().join(format!("lesson-14-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         TempDatabase(folder)
     }
 
     fn config(&self) -> Config {
         let url = format!("sqlite://{}", self.0.join("nested/users.db").display());
-        Config::for_tests(10).with("DATABASE_URL", &url)
+        Config::for_tests(14).with("DATABASE_URL", &url)
     }
 }
 
@@ -717,7 +717,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     let temp = TempDatabase::new("restart");
     let clock = Clock::manual(start());
     {
-        let db = db::open(&temp.config(), 10).await.unwrap();
+        let db = db::open(&temp.config(), 14).await.unwrap();
         let mut browser = client_of(server(&clock, &db)).await;
         let fields =
             [("username", "rex"), ("email", "rex@dogs.example"), ("password", "good boy!")];
@@ -726,7 +726,7 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
     }
     assert!(temp.0.join("nested/users.db").exists());
     // A second start applies no migration twice, and finds rex.
-    let db = db::open(&temp.config(), 10).await.unwrap();
+    let db = db::open(&temp.config(), 14).await.unwrap();
     let mut browser = client_of(server(&clock, &db)).await;
     browser
         .get("/")
@@ -744,8 +744,8 @@ async fn the_file_and_its_folder_are_made_when_missing_and_users_survive_a_resta
 #[actix_web::test]
 async fn a_database_that_cannot_be_opened_stops_the_server_with_a_message_naming_database_url() {
     // A "folder" that is a file: nothing can be made under it.
-    let config = Config::for_tests(10).with("DATABASE_URL", "sqlite:///dev/null/users.db");
-    let error = db::open(&config, 10).await.unwrap_err();
+    let config = Config::for_tests(14).with("DATABASE_URL", "sqlite:///dev/null/users.db");
+    let error = db::open(&config, 14).await.unwrap_err();
     assert!(error.contains("DATABASE_URL"), "{error}");
 }
 
@@ -998,7 +998,7 @@ async fn with_redis_a_login_on_one_server_is_valid_on_another() {
     // Two servers, as two machines behind a load balancer: one SECRET_KEY, one Redis, and one
     // users database (here both use the same SQLite; across machines it would be a database
     // server).
-    let config = Config::for_tests(10).with("REDIS_URL", &url);
+    let config = Config::for_tests(14).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut first = client_of(redis_server(&config, &db).await).await;
     let mut second = client_of(redis_server(&config, &db).await).await;
@@ -1024,7 +1024,7 @@ async fn with_redis_a_cookie_copied_before_logout_no_longer_works_either() {
     else {
         return;
     };
-    let config = Config::for_tests(10).with("REDIS_URL", &url);
+    let config = Config::for_tests(14).with("REDIS_URL", &url);
     let db = db::for_tests().await;
     let mut browser = client_of(redis_server(&config, &db).await).await;
     log_in(&mut browser, &[]).await;
@@ -1159,7 +1159,7 @@ fn assert_store_unavailable(answer: Result<TestResponse, String>) {
 async fn with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back() {
     let test = "with_redis_down_session_pages_are_a_quick_503_and_work_again_once_it_is_back";
     let Some(mut redis) = OwnRedis::start(test) else { return };
-    let config = Config::for_tests(10).with("REDIS_URL", &redis.url());
+    let config = Config::for_tests(14).with("REDIS_URL", &redis.url());
     let db = db::for_tests().await;
     let server = redis_server(&config, &db).await;
     let mut browser = client_of(server.clone()).await;
@@ -1335,6 +1335,25 @@ async fn an_anonymous_delete_is_sent_to_the_login_page() {
     assert_eq!(count_woofs(&db).await, 1);
 }
 // ANCHOR_END: woofs
+
+// ANCHOR: forgery
+/// Lesson 13's forged post, again: the page elsewhere cannot read rex's pages, so it cannot
+/// know his token and sends none. The browser still sends rex's cookies with it (a page of the
+/// same site, which `SameSite=Lax` lets through), and the post is refused before the handler.
+#[actix_web::test]
+async fn a_form_posted_from_another_page_is_refused_with_403_and_changes_nothing() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let mut rex = dog(&server(&clock, &db), "rex").await;
+    let forged = TestRequest::post()
+        .uri("/woofs")
+        .insert_header(("origin", "http://127.0.0.1:8015"))
+        .set_form([("body", "I love cats.")]);
+    rex.send(forged).await.assert_status(403).assert_contains("CSRF token is missing or wrong");
+    rex.get("/").await.assert_not_contains("I love cats.");
+    assert_eq!(count_woofs(&db).await, 0);
+}
+// ANCHOR_END: forgery
 
 // ANCHOR: csrf
 #[actix_web::test]

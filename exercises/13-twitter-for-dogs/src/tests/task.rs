@@ -1,8 +1,6 @@
-//! The task of exercise 10, as tests: dogs follow dogs. Run with: just exercise 13
+//! The task of exercise 13, as tests: dogs follow dogs. Run with: just exercise 13
 //!
-//! Each test has a fresh database in memory with `user1` / `mypassword`. Every form carries a
-//! CSRF token: `submit` posts a form as a browser does, with the token of the page it came
-//! from; `post` (the test kit's) sends exactly the fields given.
+//! Each test has a fresh database in memory with `user1` / `mypassword`.
 
 use actix_web::cookie::time::{Duration, OffsetDateTime};
 use actix_web::web;
@@ -17,24 +15,6 @@ fn start() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
 }
 
-/// Posting a form as a browser does: with the `csrf_token` the page put in it.
-trait Forms {
-    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse;
-}
-
-impl Forms for TestClient {
-    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let page = self.get("/logout").await;
-        let marker = r#"name="csrf_token" value=""#;
-        let start = page.body().find(marker).expect("a form with a CSRF token") + marker.len();
-        let end = page.body()[start..].find('"').unwrap() + start;
-        let token = page.body()[start..end].to_string();
-        let mut fields = fields.to_vec();
-        fields.push(("csrf_token", &token));
-        self.post(path, &fields).await
-    }
-}
-
 /// What `main` makes before serving: the site, the database, the session store.
 struct Server {
     site: Site,
@@ -45,7 +25,7 @@ struct Server {
 /// The exercise's server on `db`, with the SQLite session store.
 fn server(clock: &Clock, db: &Db) -> Server {
     let store = Store::Sqlite(SqliteSessionStore::new(db.clone(), clock.clone()));
-    let site = Site::with_clock(&LESSON, Config::for_tests(10), clock.clone()).unwrap();
+    let site = Site::with_clock(&LESSON, Config::for_tests(13), clock.clone()).unwrap();
     Server { site, db: db.clone(), store }
 }
 
@@ -64,9 +44,9 @@ async fn dog(server: &Server, name: &str) -> TestClient {
     let mut browser = client_of(server).await;
     let email = format!("{name}@dogs.example");
     let fields = [("username", name), ("email", email.as_str()), ("password", "good boy!")];
-    browser.submit("/register", &fields).await.assert_redirect("/login");
+    browser.post("/register", &fields).await.assert_redirect("/login");
     let fields = [("username", name), ("password", "good boy!")];
-    browser.submit("/login", &fields).await.assert_redirect("/protected");
+    browser.post("/login", &fields).await.assert_redirect("/protected");
     browser
 }
 
@@ -88,15 +68,15 @@ async fn following_a_dog_puts_its_woofs_on_my_following_timeline_newest_first() 
     let db = db::for_tests().await;
     let server = server(&clock, &db);
     let mut rex = dog(&server, "rex").await;
-    rex.submit("/woofs", &[("body", "Walk time?")]).await.assert_redirect("/");
+    rex.post("/woofs", &[("body", "Walk time?")]).await.assert_redirect("/");
     let mut fido = dog(&server, "fido").await;
-    fido.submit("/woofs", &[("body", "Squirrel!")]).await.assert_redirect("/");
+    fido.post("/woofs", &[("body", "Squirrel!")]).await.assert_redirect("/");
     clock.advance(Duration::minutes(1));
-    rex.submit("/woofs", &[("body", "Ball!")]).await.assert_redirect("/");
+    rex.post("/woofs", &[("body", "Ball!")]).await.assert_redirect("/");
 
     let mut max = dog(&server, "max").await;
-    max.submit("/woofs", &[("body", "My own woof")]).await.assert_redirect("/");
-    max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
+    max.post("/woofs", &[("body", "My own woof")]).await.assert_redirect("/");
+    max.post("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     let page = max.get("/dogs/rex").await;
     assert!(flashes(&page).contains("You follow rex."), "{}", page.body());
 
@@ -119,17 +99,17 @@ async fn the_dogs_page_offers_follow_then_unfollow_and_unfollowing_empties_the_t
     let db = db::for_tests().await;
     let server = server(&clock, &db);
     let mut rex = dog(&server, "rex").await;
-    rex.submit("/woofs", &[("body", "Walk time?")]).await;
+    rex.post("/woofs", &[("body", "Walk time?")]).await;
     let mut max = dog(&server, "max").await;
 
     let page = max.get("/dogs/rex").await;
     page.assert_contains(r#"action="/dogs/rex/follow""#).assert_contains("Follow rex");
-    max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
+    max.post("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     let page = max.get("/dogs/rex").await;
     page.assert_contains(r#"action="/dogs/rex/unfollow""#).assert_contains("Unfollow rex");
     max.get("/following").await.assert_contains("Walk time?");
 
-    max.submit("/dogs/rex/unfollow", &[]).await.assert_redirect("/dogs/rex");
+    max.post("/dogs/rex/unfollow", &[]).await.assert_redirect("/dogs/rex");
     let page = max.get("/dogs/rex").await;
     assert!(flashes(&page).contains("You no longer follow rex."), "{}", page.body());
     page.assert_contains(r#"action="/dogs/rex/follow""#);
@@ -144,16 +124,16 @@ async fn following_twice_is_harmless_and_so_is_unfollowing_a_dog_you_do_not_foll
     let db = db::for_tests().await;
     let server = server(&clock, &db);
     let mut rex = dog(&server, "rex").await;
-    rex.submit("/woofs", &[("body", "Walk time?")]).await;
+    rex.post("/woofs", &[("body", "Walk time?")]).await;
     let mut max = dog(&server, "max").await;
     for _ in 0..2 {
-        max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
+        max.post("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     }
     assert_eq!(count_follows(&db).await, 1);
     let page = max.get("/following").await;
     assert_eq!(page.main().matches("Walk time?").count(), 1, "{}", page.main());
     for _ in 0..2 {
-        max.submit("/dogs/rex/unfollow", &[]).await.assert_redirect("/dogs/rex");
+        max.post("/dogs/rex/unfollow", &[]).await.assert_redirect("/dogs/rex");
     }
     assert_eq!(count_follows(&db).await, 0);
 }
@@ -168,7 +148,7 @@ async fn you_cannot_follow_yourself() {
     rex.get("/dogs/rex").await.assert_status(200).assert_not_contains("/follow");
     // ...and a clear 400 for a form made by hand, in any case of the name.
     for name in ["rex", "REX"] {
-        let page = rex.submit(&format!("/dogs/{name}/follow"), &[]).await;
+        let page = rex.post(&format!("/dogs/{name}/follow"), &[]).await;
         page.assert_status(400).assert_contains("You cannot follow yourself.");
     }
     assert_eq!(count_follows(&db).await, 0);
@@ -181,7 +161,7 @@ async fn you_cannot_follow_yourself() {
 }
 
 #[actix_web::test]
-async fn following_needs_a_login_and_the_csrf_token_and_a_dog_that_exists() {
+async fn following_needs_a_login_and_a_dog_that_exists() {
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
     let server = server(&clock, &db);
@@ -189,17 +169,14 @@ async fn following_needs_a_login_and_the_csrf_token_and_a_dog_that_exists() {
     let mut anonymous = client_of(&server).await;
     anonymous.get("/dogs/rex").await.assert_status(200).assert_not_contains("/follow");
     anonymous
-        .submit("/dogs/rex/follow", &[])
+        .post("/dogs/rex/follow", &[])
         .await
         .assert_redirect("/login?next=%2Fdogs%2Frex%2Ffollow");
     anonymous.get("/following").await.assert_redirect("/login?next=%2Ffollowing");
 
     let mut max = dog(&server, "max").await;
-    max.post("/dogs/rex/follow", &[]).await.assert_status(403);
-    max.post("/dogs/rex/follow", &[("csrf_token", "wrong")]).await.assert_status(403);
-    assert_eq!(count_follows(&db).await, 0);
-    max.submit("/dogs/nobody/follow", &[]).await.assert_status(404);
-    max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
+    max.post("/dogs/nobody/follow", &[]).await.assert_status(404);
+    max.post("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
     assert_eq!(count_follows(&db).await, 1);
 }
 
@@ -210,8 +187,8 @@ async fn a_dog_deleted_from_the_database_leaves_no_follows_behind() {
     let server = server(&clock, &db);
     let mut rex = dog(&server, "rex").await;
     let mut max = dog(&server, "max").await;
-    max.submit("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
-    rex.submit("/dogs/max/follow", &[]).await.assert_redirect("/dogs/max");
+    max.post("/dogs/rex/follow", &[]).await.assert_redirect("/dogs/rex");
+    rex.post("/dogs/max/follow", &[]).await.assert_redirect("/dogs/max");
     assert_eq!(count_follows(&db).await, 2);
     sqlx::query("DELETE FROM users WHERE username = 'rex'").execute(&db).await.unwrap();
     assert_eq!(count_follows(&db).await, 0);
