@@ -31,8 +31,8 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     // 3 sessions (lesson 11), 4 woofs (lesson 13), 5 API tokens (lesson 15) and also follows
     // (exercise 13), 6 read-only tokens (exercise 15). A database with one of those applied
     // would take this one for done and never get its table. 7 is free everywhere, so every
-    // database, old or new, gets it once on its next start, and nothing else is touched. The
-    // next new migration takes 8.
+    // database, old or new, gets it once on its next start, and nothing else is touched. 8 is
+    // exercise 16's (JWT revocations): the next new migration takes 9.
     (7, "remember tokens", include_str!("../migrations/0007_remember_tokens.sql")),
 ];
 

@@ -56,6 +56,7 @@ impl SqliteSessionStore {
     }
 }
 
+// ANCHOR: columns
 /// What the store keeps of a session's state besides the JSON: its owner, its browser and when
 /// it ends. The end is the `_expires` that `lifetime::enforce` wrote, when there is one, so the
 /// row and the session agree; else `ttl` from now.
@@ -77,6 +78,7 @@ fn columns(state: &HashMap<String, String>, now: i64, ttl: &Duration) -> Columns
         expires_at: expires.unwrap_or(now + ttl.whole_seconds()),
     }
 }
+// ANCHOR_END: columns
 
 /// What a failed query of the store says, for `outage` to find: a database that does not answer
 /// fails here first for every visitor with a session (signed in; from lesson 14 on, everyone:
@@ -210,11 +212,19 @@ pub enum Store {
     Redis(RedisStore),
 }
 
+/// Each call goes to the store in use. A Redis call goes through [`RedisStore::within`] (a time
+/// limit, a new connection after a failure), and only an `Other` error is Redis failing: a value
+/// that is not a session's JSON is not an outage (actix-session starts an empty session).
 impl SessionStore for Store {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        match self {
-            Store::Sqlite(store) => store.load(key).await,
-            Store::Redis(store) => store.load(key).await,
+        let redis = match self {
+            Store::Sqlite(store) => return store.load(key).await,
+            Store::Redis(redis) => redis,
+        };
+        match redis.within(|store| async move { store.load(key).await }).await {
+            Ok(Err(LoadError::Other(error))) => Err(LoadError::Other(redis.failed(error))),
+            Ok(answer) => answer,
+            Err(error) => Err(LoadError::Other(error)),
         }
     }
 
@@ -223,9 +233,14 @@ impl SessionStore for Store {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, SaveError> {
-        match self {
-            Store::Sqlite(store) => store.save(state, ttl).await,
-            Store::Redis(store) => store.save(state, ttl).await,
+        let redis = match self {
+            Store::Sqlite(store) => return store.save(state, ttl).await,
+            Store::Redis(redis) => redis,
+        };
+        match redis.within(|store| async move { store.save(state, ttl).await }).await {
+            Ok(Err(SaveError::Other(error))) => Err(SaveError::Other(redis.failed(error))),
+            Ok(answer) => answer,
+            Err(error) => Err(SaveError::Other(error)),
         }
     }
 
@@ -235,24 +250,37 @@ impl SessionStore for Store {
         state: HashMap<String, String>,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
-        match self {
-            Store::Sqlite(store) => store.update(key, state, ttl).await,
-            Store::Redis(store) => store.update(key, state, ttl).await,
+        let redis = match self {
+            Store::Sqlite(store) => return store.update(key, state, ttl).await,
+            Store::Redis(redis) => redis,
+        };
+        match redis.within(|store| async move { store.update(key, state, ttl).await }).await {
+            Ok(Err(UpdateError::Other(error))) => Err(UpdateError::Other(redis.failed(error))),
+            Ok(answer) => answer,
+            Err(error) => Err(UpdateError::Other(error)),
         }
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
-        match self {
-            Store::Sqlite(store) => store.update_ttl(key, ttl).await,
-            Store::Redis(store) => store.update_ttl(key, ttl).await,
-        }
+        let redis = match self {
+            Store::Sqlite(store) => return store.update_ttl(key, ttl).await,
+            Store::Redis(redis) => redis,
+        };
+        redis
+            .within(|store| async move { store.update_ttl(key, ttl).await })
+            .await?
+            .map_err(|error| redis.failed(error))
     }
 
     async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        match self {
-            Store::Sqlite(store) => store.delete(key).await,
-            Store::Redis(store) => store.delete(key).await,
-        }
+        let redis = match self {
+            Store::Sqlite(store) => return store.delete(key).await,
+            Store::Redis(redis) => redis,
+        };
+        redis
+            .within(|store| async move { store.delete(key).await })
+            .await?
+            .map_err(|error| redis.failed(error))
     }
 }
 
@@ -271,11 +299,9 @@ const REDIS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub async fn open_redis(url: &str, wait: std::time::Duration) -> Result<RedisStore, String> {
     match actix_web::rt::time::timeout(wait, RedisSessionStore::new(url)).await {
-        Ok(Ok(store)) => Ok(RedisStore {
-            url: url.to_string(),
-            wait: CALL_WAIT,
-            connection: Arc::new(Mutex::new(Some(store))),
-        }),
+        Ok(Ok(store)) => {
+            Ok(RedisStore { url: url.to_string(), connection: Arc::new(Mutex::new(Some(store))) })
+        }
         Ok(Err(error)) => Err(format!("cannot use Redis at REDIS_URL={url}: {error}")),
         Err(_) => Err(format!(
             "cannot reach Redis at REDIS_URL={url} within {} s: is it running?",
@@ -307,14 +333,13 @@ pub const UNAVAILABLE: &str = "The session store is unavailable";
 #[derive(Clone)]
 pub struct RedisStore {
     url: String,
-    wait: std::time::Duration,
     /// The connection the workers share (a `ConnectionManager` inside); `None` after a failure.
     /// A plain `Mutex`: it is held only to copy or replace the handle, never across an `.await`.
     connection: Arc<Mutex<Option<RedisSessionStore>>>,
 }
 
 impl RedisStore {
-    /// Runs `call` on the connection (a new one if the last call failed), within `self.wait`.
+    /// Runs `call` on the connection (a new one if the last call failed), within [`CALL_WAIT`].
     /// `Err` is "Redis did not answer"; `Ok(Err(..))` is the store's own answer, which may
     /// still be a failure to reach Redis.
     async fn within<T, E, F>(
@@ -336,10 +361,10 @@ impl RedisStore {
             };
             Ok::<_, anyhow::Error>(call(store).await)
         };
-        match actix_web::rt::time::timeout(self.wait, attempt).await {
+        match actix_web::rt::time::timeout(CALL_WAIT, attempt).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(error)) => Err(self.failed(error)),
-            Err(_) => Err(self.failed(anyhow!("no answer within {} s", self.wait.as_secs_f32()))),
+            Err(_) => Err(self.failed(anyhow!("no answer within {} s", CALL_WAIT.as_secs_f32()))),
         }
     }
 
@@ -353,61 +378,6 @@ impl RedisStore {
     fn failed(&self, error: anyhow::Error) -> anyhow::Error {
         *self.slot() = None;
         error.context(format!("{UNAVAILABLE} (Redis)"))
-    }
-}
-
-impl SessionStore for RedisStore {
-    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        match self.within(|store| async move { store.load(key).await }).await {
-            Ok(Ok(state)) => Ok(state),
-            // A value that is not a session's JSON: actix-session starts an empty session.
-            Ok(Err(LoadError::Deserialization(error))) => Err(LoadError::Deserialization(error)),
-            Ok(Err(LoadError::Other(error))) => Err(LoadError::Other(self.failed(error))),
-            Err(error) => Err(LoadError::Other(error)),
-        }
-    }
-
-    async fn save(
-        &self,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, SaveError> {
-        match self.within(|store| async move { store.save(state, ttl).await }).await {
-            Ok(Ok(key)) => Ok(key),
-            Ok(Err(SaveError::Serialization(error))) => Err(SaveError::Serialization(error)),
-            Ok(Err(SaveError::Other(error))) => Err(SaveError::Other(self.failed(error))),
-            Err(error) => Err(SaveError::Other(error)),
-        }
-    }
-
-    async fn update(
-        &self,
-        key: SessionKey,
-        state: HashMap<String, String>,
-        ttl: &Duration,
-    ) -> Result<SessionKey, UpdateError> {
-        match self.within(|store| async move { store.update(key, state, ttl).await }).await {
-            Ok(Ok(key)) => Ok(key),
-            Ok(Err(UpdateError::Serialization(error))) => Err(UpdateError::Serialization(error)),
-            Ok(Err(UpdateError::Other(error))) => Err(UpdateError::Other(self.failed(error))),
-            Err(error) => Err(UpdateError::Other(error)),
-        }
-    }
-
-    async fn update_ttl(&self, key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
-        match self.within(|store| async move { store.update_ttl(key, ttl).await }).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(self.failed(error)),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn delete(&self, key: &SessionKey) -> Result<(), anyhow::Error> {
-        match self.within(|store| async move { store.delete(key).await }).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(self.failed(error)),
-            Err(error) => Err(error),
-        }
     }
 }
 

@@ -19,6 +19,7 @@
 //! | `logout_user()`                     | [`logout_user`]                               |
 //! | `remember_token` cookie             | [`remember_cookies`] middleware               |
 //! | `login_fresh()`                     | [`CurrentUser::is_fresh`]                     |
+//! | `session_protection`, `_id`         | [`SessionProtection`], [`identifier`]         |
 //! | `url_has_allowed_host_and_scheme`   | [`safe_next`]                                 |
 
 use std::future::Future;
@@ -31,10 +32,12 @@ use actix_web::cookie::{Cookie, CookieJar, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
 use actix_web::http::header::AUTHORIZATION;
+use actix_web::http::header::USER_AGENT;
 use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage as _, HttpRequest, HttpResponse, web};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
+use sha2::{Digest as _, Sha512};
 use shared::{Site, redirect};
 
 use crate::flash::{Category, flash};
@@ -107,6 +110,8 @@ pub struct LoginManager<L: UserLoader> {
     pub remember_duration: Duration,
     /// `Secure` on the remember cookie (`REMEMBER_COOKIE_SECURE`).
     pub secure: bool,
+    /// What a login that comes back from another client loses (`session_protection`).
+    pub session_protection: SessionProtection,
     /// Flask-Login's `@login_manager.unauthorized_handler`: what `login_required` and
     /// `fresh_login_required` answer instead of the redirect to the login view. `None` from
     /// it: the redirect, as before.
@@ -173,6 +178,7 @@ impl<L: UserLoader> CurrentUser<L> {
         }
     }
 
+    // ANCHOR: load
     /// Who is signed in: from the session, or else from a valid remember cookie (which signs
     /// the user in again, not fresh). Done once per request; later calls get the same answer.
     ///
@@ -192,6 +198,11 @@ impl<L: UserLoader> CurrentUser<L> {
             return Ok(loaded);
         }
         let session = req.get_session();
+        if protection_failed(req, &session, manager.session_protection)? {
+            let anonymous = CurrentUser { user: None, fresh: false };
+            req.extensions_mut().insert(anonymous.clone());
+            return Ok(anonymous);
+        }
         let from_session = match session.get::<String>(USER_ID).ok().flatten() {
             Some(id) => manager.loader.load_user(&id).await?,
             None => None,
@@ -214,6 +225,10 @@ impl<L: UserLoader> CurrentUser<L> {
                     session.renew();
                     session.insert(USER_ID, user.get_id()).map_err(ErrorInternalServerError)?;
                     session.insert(FRESH, false).map_err(ErrorInternalServerError)?;
+                    // Stamped for the client that brought the cookie (session protection).
+                    // Flask-Login leaves `_id` out here, and its "strong" mode then ends this
+                    // login on the next request.
+                    session.insert(CLIENT_ID, identifier(req)).map_err(ErrorInternalServerError)?;
                     CurrentUser { user: Some(user), fresh: false }
                 }
                 None => CurrentUser { user: None, fresh: false },
@@ -222,6 +237,7 @@ impl<L: UserLoader> CurrentUser<L> {
         req.extensions_mut().insert(loaded.clone());
         Ok(loaded)
     }
+    // ANCHOR_END: load
 }
 
 impl<L: UserLoader> FromRequest for CurrentUser<L> {
@@ -342,6 +358,7 @@ pub fn login_user<U: UserMixin>(
     session.renew();
     session.insert(USER_ID, user.get_id())?;
     session.insert(FRESH, true)?;
+    session.insert(CLIENT_ID, identifier(req))?;
     let action = if remember { RememberAction::Set(user.get_id()) } else { RememberAction::Clear };
     req.extensions_mut().insert(action);
     Ok(())
@@ -427,6 +444,65 @@ pub async fn remember_cookies<L: UserLoader>(
     Ok(res)
 }
 // ANCHOR_END: remember
+
+// ANCHOR: session_protection
+// Session protection: all of it is here, but for the lines that use it in `LoginManager`
+// (`session_protection`), `CurrentUser::load` and `login_user` (`CLIENT_ID`).
+
+/// Flask-Login's `login_manager.session_protection`: what a login loses when its session comes
+/// back from a client that does not look like the one that logged in. `login_manager` in
+/// `main.rs` picks one (change it there to try another; the tests try all three), so the
+/// compiler would warn that the other two are never made: `allow(dead_code)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)]
+pub enum SessionProtection {
+    /// `None`: no check.
+    Off,
+    /// `"basic"`, Flask-Login's default: the login stays, but is no longer fresh.
+    Basic,
+    /// `"strong"`: the login ends; its keys leave the session and the remember cookie goes.
+    Strong,
+}
+
+/// Flask-Login's session key for the client's identifier, under the same name.
+pub const CLIENT_ID: &str = "_id";
+
+/// Flask-Login's `_create_identifier`: a SHA-512, in hex, of `<address>|<User-Agent>`. The
+/// address is the connection's (Flask's `request.remote_addr`), not an `X-Forwarded-For`
+/// header, which any client can write. Not a secret: it only has to differ between clients.
+pub fn identifier(req: &HttpRequest) -> String {
+    let address = req.peer_addr().map(|peer| peer.ip().to_string()).unwrap_or_default();
+    let agent = req.headers().get(USER_AGENT).map_or(&[][..], |agent| agent.as_bytes());
+    let digest = Sha512::new().chain_update(address).chain_update("|").chain_update(agent);
+    digest.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Flask-Login's `_session_protection_failed`, before the user is loaded: does this session
+/// hold a login made by another client? Basic: the login is no longer fresh (until the password
+/// is given again, which stamps this client). Strong: the login's keys leave the session, the
+/// remember cookie is cleared and its token taken back (as at logout), and `true` says the
+/// request is anonymous.
+fn protection_failed(
+    req: &HttpRequest,
+    session: &Session,
+    mode: SessionProtection,
+) -> Result<bool, Error> {
+    let logged_in = session.get::<String>(USER_ID).ok().flatten().is_some();
+    let stamped = session.get::<String>(CLIENT_ID).ok().flatten();
+    if mode == SessionProtection::Off || !logged_in || stamped == Some(identifier(req)) {
+        return Ok(false);
+    }
+    if mode == SessionProtection::Basic {
+        session.insert(FRESH, false).map_err(ErrorInternalServerError)?;
+        return Ok(false);
+    }
+    for key in [USER_ID, FRESH, CLIENT_ID] {
+        session.remove(key);
+    }
+    req.extensions_mut().insert(RememberAction::Clear);
+    Ok(true)
+}
+// ANCHOR_END: session_protection
 
 #[cfg(test)]
 mod tests;

@@ -26,7 +26,7 @@ use shared::{Context, CookieKind, Lesson, Site, render};
 
 use crate::db::Db;
 use crate::errors::Error;
-use crate::login::{LoginManager, UserLoader, UserMixin};
+use crate::login::{LoginManager, SessionProtection, UserLoader, UserMixin};
 
 mod auth;
 mod db;
@@ -241,6 +241,7 @@ fn login_manager(site: &Site, db: Db) -> LoginManager<Users> {
         needs_refresh_message: "Please give your password again to access this page.",
         remember_duration: Duration::days(14),
         secure: site.config().flag("SESSION_COOKIE_SECURE"),
+        session_protection: SessionProtection::Basic,
     }
 }
 // ANCHOR_END: loader

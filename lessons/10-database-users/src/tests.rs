@@ -427,6 +427,43 @@ mod remember_tokens {
 // ANCHOR_END: remember_tokens
 
 #[actix_web::test]
+async fn strong_protection_ends_the_remember_token_row_too() {
+    // Lesson 09's session protection in "strong" mode: a login whose session comes back from
+    // another client ends. Its remember cookie goes, and now that the cookie's token is a row,
+    // the row goes too, as at logout: a copy of the cookie is worth nothing.
+    use actix_web::http::header::USER_AGENT;
+    use actix_web::test::TestRequest;
+
+    use crate::login::{LoginManager, SessionProtection};
+
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let pool = db.clone();
+    let mut browser = TestClient::for_site(site(&clock), |site| {
+        let manager = LoginManager {
+            session_protection: SessionProtection::Strong,
+            ..login_manager(&site, pool.clone())
+        };
+        app(site, web::Data::new(pool), web::Data::new(manager))
+    })
+    .await;
+    log_in(&mut browser, &[("remember", "on")]).await;
+    let copied = browser.cookie("remember_token").unwrap().to_string();
+    browser.get("/protected").await.assert_contains("Logged in as user1");
+    assert_eq!(remember_rows(&db).await.len(), 1);
+
+    // The same cookies, from a client with another User-Agent.
+    let another = TestRequest::get().uri("/protected").insert_header((USER_AGENT, "curl/8.5.0"));
+    let res = browser.send(another).await;
+    res.assert_redirect("/login?next=%2Fprotected");
+    res.set_cookie("remember_token").assert_removal();
+    assert!(remember_rows(&db).await.is_empty(), "the token's row is deleted");
+    browser.restart();
+    browser.set_cookie("remember_token", &copied);
+    browser.get("/protected").await.assert_redirect("/login?next=%2Fprotected");
+}
+
+#[actix_web::test]
 async fn the_session_holds_the_user_id_and_freshness_and_nothing_secret() {
     let clock = Clock::manual(start());
     let mut browser = browser(&clock).await;

@@ -1,4 +1,4 @@
--- Lesson 07's user, `user1` / `mypassword` (the Flask-Login tutorial's), so the lesson can be
+-- Lesson 08's user, `user1` / `mypassword` (the Flask-Login tutorial's), so the lesson can be
 -- tried before anyone registers. Simplified for teaching: a real app ships no users in its
 -- migrations.
 INSERT INTO users (username, email, password_hash) VALUES (

@@ -1,13 +1,13 @@
 //! Remember-me tokens kept on the server, so that the server can take them back.
 //!
-//! Lesson 07's remember cookie (and Flask-Login's) holds the user's id, signed: it signs in
+//! Lesson 09's remember cookie (and Flask-Login's) holds the user's id, signed: it signs in
 //! until it expires, and nothing on the server can stop a copy of it. Here the cookie holds a
 //! token, and the token is a row of `remember_tokens`: logout deletes this browser's row (and,
-//! from lesson 09, "log out everywhere else" the user's others), and the next request with a
+//! from lesson 12, "log out everywhere else" the user's others), and the next request with a
 //! copy of the cookie finds nothing.
 //!
 //! A token is `<selector>:<validator>`, two random strings. The row is found by the selector
-//! and keeps only the SHA-256 of the validator, as lesson 11 keeps its API tokens: a copy of
+//! and keeps only the SHA-256 of the validator, as lesson 15 keeps its API tokens: a copy of
 //! the database (a backup, a leak) holds no usable cookie.
 //!
 //! Flask: a `RememberToken` model, `secrets.token_urlsafe()` twice, `hashlib.sha256`, and the
@@ -24,7 +24,7 @@ use crate::db::Db;
 const SELECTOR_CHARS: usize = 24;
 
 /// What the database keeps of a validator: its SHA-256, in hex. A fast hash is right here, as
-/// for lesson 11's API tokens: the validator is long and random, there is nothing to guess.
+/// for lesson 15's API tokens: the validator is long and random, there is nothing to guess.
 fn hash(validator: &str) -> String {
     Sha256::digest(validator.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -27,7 +27,7 @@ use shared::{Context, CookieKind, Lesson, Site, render};
 
 use crate::db::Db;
 use crate::errors::Error;
-use crate::login::{LoginManager, UserLoader, UserMixin};
+use crate::login::{LoginManager, SessionProtection, UserLoader, UserMixin};
 use crate::store::Store;
 
 mod auth;
@@ -75,6 +75,144 @@ pub static LESSON: Lesson = Lesson {
 /// The most session JSON we agree to keep. The state is on the server now, so the cookie no
 /// longer limits it (lesson 09: about 2.8 KB of cookie); the limit stays as a sane bound.
 const MAX_SESSION_JSON: usize = 2048;
+
+// ANCHOR: main
+/// Flask: `app = Flask(__name__)` ... `app.run(port=8014)`.
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
+    let site = shared::start(&LESSON);
+    let address = site.address();
+    // Opened before the server listens (Flask-SQLAlchemy does it on the first request), so a
+    // bad `DATABASE_URL` stops the server at once, with a message that names it.
+    let db = db::open(site.config(), LESSON.number).await.unwrap_or_else(shared::exit_with);
+    // Then the session store (Redis when `REDIS_URL` is set), and the sweeper: every minute,
+    // the expired rows are deleted.
+    let store = store::open(&site, &db).await.unwrap_or_else(shared::exit_with);
+    if let Store::Sqlite(_) = store {
+        let (db, clock) = (db.clone(), site.clock().clone());
+        actix_web::rt::spawn(async move {
+            let mut every = actix_web::rt::time::interval(store::SWEEP_EVERY);
+            loop {
+                every.tick().await;
+                if let Err(error) = store::sweep(&db, clock.now().unix_timestamp()).await {
+                    eprintln!("error: sweeping the expired sessions: {error}");
+                }
+            }
+        });
+    }
+    // Flask: `login_manager = LoginManager()`. One manager for the whole server, made here
+    // like `site`; `web::Data` is an `Arc`, so each worker's clone is the same manager.
+    let manager = web::Data::new(login_manager(&site, db.clone()));
+    // Flask-SQLAlchemy's `db`: one pool of connections for the whole server, shared the same way.
+    let db = web::Data::new(db);
+    // The session store too: the session list asks it (`store: web::Data<Store>`).
+    let store = web::Data::new(store);
+    // One app per worker thread: the closure runs once for each. What it captures (`site`,
+    // `db`, `store`, `manager`) is made once, here, and each worker gets a clone.
+    HttpServer::new(move || app(site.clone(), db.clone(), store.clone(), manager.clone()))
+        .bind(address)?
+        .run()
+        .await
+}
+// ANCHOR_END: main
+
+// ANCHOR: app
+/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
+/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
+fn app(
+    site: Site,
+    db: web::Data<Db>,
+    store: web::Data<Store>,
+    manager: web::Data<LoginManager<Users>>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
+        // (A clone: the session middleware below needs `site` too.)
+        .app_data(web::Data::new(site.clone()))
+        // Flask: `login_manager.init_app(app)`. `current_user` and `login_required` find it here.
+        .app_data(manager)
+        // The pool: a handler that needs the database asks for `db: web::Data<Db>`.
+        .app_data(db)
+        // The store: `/sessions` asks it whether it is SQLite (a clone: the session middleware
+        // below needs it too).
+        .app_data(store.clone())
+        // Flask: `@app.route("/")`, `@app.route("/login", methods=["GET", "POST"])`, ...
+        // The views of Flask's `blog.py` (here: the woofs) are in `src/timeline.rs`, those of
+        // `auth.py` (register, login, logout) in `src/auth.rs`.
+        .route("/", web::get().to(timeline::index))
+        .route("/dogs/{username}", web::get().to(timeline::dog_page))
+        .service(
+            web::scope("/woofs")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route("", web::post().to(timeline::post_woof))
+                .route("/{id}/delete", web::post().to(timeline::delete_woof)),
+        )
+        .route("/register", web::get().to(auth::register_form))
+        .route("/register", web::post().to(auth::register))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        // `@login_required` on one route...
+        .service(
+            web::resource("/protected")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route(web::get().to(protected)),
+        )
+        // ...and `@fresh_login_required` on a whole scope.
+        .service(
+            web::scope("/settings")
+                .wrap(from_fn(login::fresh_login_required::<Users>))
+                .route("", web::get().to(settings)),
+        )
+        .route("/logout", web::get().to(auth::logout_page))
+        .route("/logout", web::post().to(auth::logout))
+        // Read-only now: a session that says who you are must not be writable by you.
+        .route("/session", web::get().to(show_session))
+        // Where you are signed in, and "log out everywhere else" (src/sessions.rs).
+        .service(
+            web::scope("/sessions")
+                .wrap(from_fn(login::login_required::<Users>))
+                .route("", web::get().to(sessions::list_sessions))
+                .route("/end-others", web::post().to(sessions::end_other_sessions)),
+        )
+        // Middleware: the last `wrap` is the outermost, the first to see a request.
+        // Flask-WTF's `CSRFProtect`: innermost, so every POST is checked before its handler
+        // runs, against the token in the session that the session middleware loaded
+        // (src/csrf.rs).
+        .wrap(from_fn(csrf::protect))
+        // A signed-in session's row records its browser, for `/sessions`: inside the session
+        // middleware, so it sees the session that middleware loaded (src/store.rs).
+        .wrap(from_fn(store::track))
+        // The session's end, checked and moved: inside the session middleware, so it sees the
+        // session that middleware loaded (src/lifetime.rs).
+        .wrap(from_fn(lifetime::enforce))
+        // Flask's `session`: loaded from the store before a handler runs, written back after it.
+        .wrap(session_middleware(&site, Store::clone(&store)))
+        // A permanent session's cookie gets `Max-Age`: outside the session middleware, so it
+        // sees the cookie that middleware writes.
+        .wrap(from_fn(lifetime::cookie_expiry))
+        // Flask-Login's remember cookie, set or cleared after `login_user` / `logout_user`:
+        // outside the session middleware, around everything that may log in or out.
+        .wrap(from_fn(login::remember_cookies::<Users>))
+        // A session store that fails (Redis down) gets a 503 page that says so, not an empty
+        // 500 (src/store.rs).
+        .wrap(from_fn(store::outage))
+        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
+        .wrap(from_fn(shared::guard::check))
+        .wrap(shared::protective_headers())
+        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
+        .wrap(Logger::new("%r -> %s (%D ms)"))
+        .default_service(web::to(shared::not_found))
+}
+// ANCHOR_END: app
 
 // ANCHOR: middleware
 /// The same middleware as lessons 04 to 10, with another store: the cookie now carries a random
@@ -137,7 +275,7 @@ impl UserLoader for Users {
     }
 }
 
-/// ...and what a user's id is (`UserMixin.get_id`).
+/// ...and what a user's id is (`UserMixin.get_id`): here the row's id, a number.
 impl UserMixin for users::User {
     fn get_id(&self) -> String {
         self.id.to_string()
@@ -147,7 +285,7 @@ impl UserMixin for users::User {
 /// `current_user` for this app's users.
 type CurrentUser = login::CurrentUser<Users>;
 
-/// Flask: `login_manager = LoginManager(app)`, `login_manager.login_view = "login"`.
+/// Flask: `login_manager = LoginManager()`, `login_manager.login_view = "login"`, ...
 fn login_manager(site: &Site, db: Db) -> LoginManager<Users> {
     LoginManager {
         loader: Users { db },
@@ -156,126 +294,10 @@ fn login_manager(site: &Site, db: Db) -> LoginManager<Users> {
         needs_refresh_message: "Please give your password again to access this page.",
         remember_duration: Duration::days(14),
         secure: site.config().flag("SESSION_COOKIE_SECURE"),
+        session_protection: SessionProtection::Basic,
     }
 }
 // ANCHOR_END: loader
-
-// ANCHOR: main
-/// Flask: `app = Flask(__name__)` ... `app.run(port=8014)`.
-#[actix_web::main]
-async fn main() -> std::io::Result<()> {
-    // HOST and PORT (and from lesson 03 on SECRET_KEY), checked; the templates, loaded.
-    let site = shared::start(&LESSON);
-    let address = site.address();
-    // Opened before the server listens (Flask-SQLAlchemy does it on the first request), so a
-    // bad `DATABASE_URL` stops the server at once, with a message that names it.
-    let db = db::open(site.config(), LESSON.number).await.unwrap_or_else(shared::exit_with);
-    // Then the session store (Redis when `REDIS_URL` is set), and the sweeper: every minute,
-    // the expired rows are deleted.
-    let store = store::open(&site, &db).await.unwrap_or_else(shared::exit_with);
-    if let Store::Sqlite(_) = store {
-        let (db, clock) = (db.clone(), site.clock().clone());
-        actix_web::rt::spawn(async move {
-            let mut every = actix_web::rt::time::interval(store::SWEEP_EVERY);
-            loop {
-                every.tick().await;
-                if let Err(error) = store::sweep(&db, clock.now().unix_timestamp()).await {
-                    eprintln!("error: sweeping the expired sessions: {error}");
-                }
-            }
-        });
-    }
-    // One login manager and one pool of connections for the whole server.
-    let login_manager = web::Data::new(login_manager(&site, db.clone()));
-    let (db, store) = (web::Data::new(db), web::Data::new(store));
-    // One app per worker thread: the closure runs once for each. What it captures (`site`, the
-    // pool, the store, the login manager) is made once, here, and each worker gets a clone.
-    HttpServer::new(move || app(site.clone(), db.clone(), store.clone(), login_manager.clone()))
-        .bind(address)?
-        .run()
-        .await
-}
-// ANCHOR_END: main
-
-// ANCHOR: app
-/// The app: its routes, and the middleware around them. `main` serves it; the tests build the
-/// same one. (The return type says "an `App` actix-web can serve"; only its shape matters.)
-fn app(
-    site: Site,
-    db: web::Data<Db>,
-    store: web::Data<Store>,
-    login_manager: web::Data<LoginManager<Users>>,
-) -> App<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    let session = session_middleware(&site, Store::clone(&store));
-    App::new()
-        // What every handler can reach: `site: web::Data<Site>`, and `render` finds it.
-        .app_data(web::Data::new(site))
-        // The pool (`db: web::Data<Db>`), and the login manager that `CurrentUser` asks.
-        .app_data(db)
-        .app_data(store)
-        .app_data(login_manager)
-        // Flask: `@app.route("/")`; the views of `blog.py` (here: the woofs) are in
-        // `src/timeline.rs`, those of `auth.py` in `src/auth.rs`.
-        .route("/", web::get().to(timeline::index))
-        .route("/dogs/{username}", web::get().to(timeline::dog_page))
-        .service(
-            web::scope("/woofs")
-                .wrap(from_fn(login::login_required::<Users>))
-                .route("", web::post().to(timeline::post_woof))
-                .route("/{id}/delete", web::post().to(timeline::delete_woof)),
-        )
-        .route("/register", web::get().to(auth::register_form))
-        .route("/register", web::post().to(auth::register))
-        .route("/login", web::get().to(auth::login_form))
-        .route("/login", web::post().to(auth::login))
-        // `@login_required` on one route...
-        .service(
-            web::resource("/protected")
-                .wrap(from_fn(login::login_required::<Users>))
-                .route(web::get().to(protected)),
-        )
-        // ...and `@fresh_login_required` on a whole scope.
-        .service(
-            web::scope("/settings")
-                .wrap(from_fn(login::fresh_login_required::<Users>))
-                .route("", web::get().to(settings)),
-        )
-        .route("/logout", web::get().to(auth::logout_page))
-        .route("/logout", web::post().to(auth::logout))
-        // Read-only now: a session that says who you are must not be writable by you.
-        .route("/session", web::get().to(show_session))
-        .service(
-            web::scope("/sessions")
-                .wrap(from_fn(login::login_required::<Users>))
-                .route("", web::get().to(sessions::list_sessions))
-                .route("/end-others", web::post().to(sessions::end_other_sessions)),
-        )
-        // Middleware: the last `wrap` is the outermost, the first to see a request.
-        // `cookie_expiry` sees the cookie the session middleware writes, `enforce` sees the
-        // session it loads. Innermost, so every POST is checked before its handler runs:
-        .wrap(from_fn(csrf::protect))
-        .wrap(from_fn(store::track))
-        .wrap(from_fn(lifetime::enforce))
-        .wrap(session)
-        .wrap(from_fn(lifetime::cookie_expiry))
-        .wrap(from_fn(login::remember_cookies::<Users>))
-        .wrap(from_fn(store::outage))
-        // Bad input (a huge cookie, a body that is not a form) gets a clear 4xx page.
-        .wrap(from_fn(shared::guard::check))
-        .wrap(shared::protective_headers())
-        // One line per request on the terminal: `GET / HTTP/1.1 -> 200 (0.4 ms)`.
-        .wrap(Logger::new("%r -> %s (%D ms)"))
-        .default_service(web::to(shared::not_found))
-}
-// ANCHOR_END: app
 
 // ANCHOR: pages
 /// Every page's context: `current_user`, the flashed messages and the CSRF token for its forms,
@@ -314,7 +336,7 @@ fn json_len(entries: &HashMap<String, String>) -> usize {
     serde_json::to_string(entries).map_or(usize::MAX, |json| json.len())
 }
 
-/// The `/session` page: the dictionary and its size, to see what a signed-in session holds.
+/// The `/session` page: the dictionary and its size, to see what a logged-in session holds.
 async fn show_session(req: HttpRequest, session: Session, user: CurrentUser) -> HttpResponse {
     let mut context = page_context(&session, &user);
     let entries = session.entries();

@@ -51,7 +51,7 @@ pub fn flash(
 ///
 /// Every page calls it, and most have nothing to take. actix-session's `remove` marks the
 /// session changed even when the key is not there, and a changed session is written again: the
-/// whole cookie encrypted anew and sent with every page (a row written, from lesson 09 on). So
+/// whole cookie encrypted anew and sent with every page (a row written, from lesson 11 on). So
 /// look first, and remove only what is there.
 pub fn take(session: &Session) -> Vec<Flash> {
     if !session.contains_key(KEY) {

@@ -353,7 +353,7 @@ async fn a_changed_remember_cookie_is_ignored() {
 
 #[actix_web::test]
 async fn a_copied_remember_cookie_stops_working_after_logout() {
-    // Lesson 07's cookie (and Flask-Login's) still signed in here, until it expired. Now the
+    // Lesson 09's cookie (and Flask-Login's) still signed in here, until it expired. Now the
     // cookie holds a token that logout deletes on the server.
     let clock = Clock::manual(start());
     let db = db::for_tests().await;
@@ -2122,3 +2122,142 @@ async fn a_login_or_registration_while_every_hashing_slot_is_busy_gets_a_503_wit
 }
 
 shared::bad_input_tests!(crate::LESSON, client = crate::tests::client);
+
+// ANCHOR: random_cookies
+/// 10 000 random `session` cookies at the server-side store: anything a browser can send,
+/// base64-looking junk, the server's own cookie changed in one place, and, sealed with this
+/// server's own key so that they reach the store's lookup, random session ids and the real id
+/// changed in one character. Only the id the server issued at login is a session; every other
+/// value is exactly the logged-out page, never a 500 or a panic.
+mod random_cookies {
+    use std::cell::{Cell, RefCell};
+
+    use actix_web::cookie::{Cookie, CookieJar, Key};
+    use actix_web::rt::System;
+    use actix_web::test::TestRequest;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    use shared::Clock;
+
+    use super::{Forms as _, client_of, server, start};
+    use crate::db;
+    use crate::lifetime::COOKIE;
+
+    /// `id` encrypted with `key`, as actix-session seals a session id into the cookie.
+    fn seal(key: &Key, id: &str) -> String {
+        let mut jar = CookieJar::new();
+        jar.private_mut(key).add(Cookie::new(COOKIE, id.to_string()));
+        jar.get(COOKIE).map(|cookie| cookie.value().to_string()).unwrap_or_default()
+    }
+
+    /// The session id a cookie value carries for this server, read the way actix-session reads
+    /// it (the `Cookie` header's percent-decoding, then `cookie`'s private jar), if any.
+    fn unseal(key: &Key, value: &str) -> Option<String> {
+        let cookie = Cookie::parse_encoded(format!("{COOKIE}={value}")).ok()?;
+        let mut jar = CookieJar::new();
+        jar.add_original(cookie.into_owned());
+        jar.private(key).get(COOKIE).map(|cookie| cookie.value().to_string())
+    }
+
+    fn values(genuine: String, id: String, key: Key) -> impl Strategy<Value = String> {
+        let (mutated, sealed_id) = (genuine.clone(), id.clone());
+        let (key_a, key_b) = (key.clone(), key);
+        prop_oneof![
+            // Any cookie-octets (RFC 6265): visible ASCII but `"`, `,`, `;` and `\`.
+            "[!#-+\\--:<-\\[\\]-~]{0,160}",
+            // What an encrypted cookie looks like: base64 of nonce, ciphertext and tag.
+            "[A-Za-z0-9+/]{40,120}={0,2}",
+            // Random bytes, percent-encoded (decoded by actix-web; often not UTF-8).
+            proptest::collection::vec(any::<u8>(), 0..80)
+                .prop_map(|bytes| bytes.iter().map(|b| format!("%{b:02X}")).collect::<String>()),
+            // The real cookie, changed in one place.
+            (0..mutated.len(), "[A-Za-z0-9+/=%]", 0..3u8).prop_map(move |(at, c, how)| {
+                let mut value = mutated.clone();
+                match how {
+                    0 => value.replace_range(at..=at, &c),
+                    1 => value.truncate(at),
+                    _ => value.insert_str(at, &c),
+                }
+                value
+            }),
+            // Correctly sealed, so the store is asked: an id that looks like the server's own
+            // (64 letters and digits), any text at all (quotes and SQL included), or the real
+            // id with one character changed.
+            prop_oneof![
+                "[A-Za-z0-9]{64}",
+                "\\PC{0,80}",
+                (0..64usize, "[A-Za-z0-9]").prop_map(move |(at, c)| {
+                    let mut id = sealed_id.clone();
+                    id.replace_range(at..=at, &c);
+                    id
+                })
+            ]
+            .prop_map(move |id| seal(&key_a, &id)),
+            // The real id sealed again (a new nonce): still the same session.
+            Just(seal(&key_b, &id)),
+            Just(genuine),
+        ]
+    }
+
+    #[test]
+    fn only_the_session_id_this_server_issued_is_a_session() {
+        let system = System::new();
+        let clock = Clock::manual(start());
+        let db = system.block_on(db::for_tests());
+        let mut browser = system.block_on(client_of(server(&clock, &db)));
+        let anonymous = system.block_on(browser.get("/")).main().to_string();
+        let fields = [("username", "user1"), ("password", "mypassword")];
+        system.block_on(browser.submit("/login", &fields)).assert_redirect("/protected");
+        let genuine = browser.cookie(COOKIE).expect("the login set a cookie").to_string();
+        let key = browser.site().key().clone();
+        let id = unseal(&key, &genuine).expect("the server's cookie carries an id");
+        let rows = || -> i64 {
+            let count =
+                sqlx::query_scalar("SELECT count(*) FROM sessions WHERE user_id IS NOT NULL")
+                    .fetch_one(&db);
+            system.block_on(count).expect("the sessions table")
+        };
+        let before = rows();
+        let browser = RefCell::new(browser);
+        let (believed, sealed) = (Cell::new(0), Cell::new(0));
+
+        // 10 000 in `just test` and CI; `just test NN`, the edit-test loop, sets PROPTEST_CASES
+        // to a few hundred (10 000 take seconds in a debug build).
+        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
+        let config = Config {
+            cases: cases.unwrap_or(10_000),
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
+        let result = runner.run(&values(genuine, id.clone(), key.clone()), |value| {
+            // The oracle: the id in the cookie, if it decrypts, and whether it is the one the
+            // server issued.
+            let carried = unseal(&key, &value);
+            if carried.as_ref().is_some_and(|carried| *carried != id) {
+                sealed.set(sealed.get() + 1);
+            }
+            let cookie = format!("{COOKIE}={value}");
+            let req = TestRequest::get().uri("/").insert_header(("cookie", cookie));
+            let res = system.block_on(browser.borrow_mut().try_send_raw(req));
+            let res = res.map_err(TestCaseError::fail)?;
+            prop_assert_eq!(res.status().as_u16(), 200, "{}", res.body());
+            if carried.as_ref() == Some(&id) {
+                believed.set(believed.get() + 1);
+                prop_assert!(res.main().contains("Logged in as user1"), "{}", res.main());
+            } else {
+                prop_assert_eq!(res.main(), anonymous.as_str());
+            }
+            Ok(())
+        });
+        if let Err(failure) = result {
+            panic!("{failure}");
+        }
+        assert!(believed.get() > 0, "the real id was never tried: the oracle went unchecked");
+        assert!(sealed.get() > 0, "no sealed random id was tried: the store was never asked");
+        // A logged-out visit to `/` gets a session of its own (for the CSRF token of its
+        // forms), but never a signed-in one.
+        assert_eq!(rows(), before, "the random cookies made signed-in session rows");
+    }
+}
+// ANCHOR_END: random_cookies
