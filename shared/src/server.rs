@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
+use actix_web::web::Bytes;
 use cookie::Key;
 
 use crate::clock::Clock;
@@ -35,6 +36,8 @@ struct Inner {
     clock: Clock,
     /// The keys other apps derive from the same `SECRET_KEY`, for the cookie inspector.
     other_keys: Arc<Vec<(String, Key)>>,
+    /// The inspector's response half for a response that sets no cookie, made once.
+    no_set_cookie: Bytes,
     /// The bound on password hashes running at once.
     hashing: Hashing,
     /// What [`Site::state`] made, one value per type.
@@ -55,10 +58,22 @@ impl Site {
     ) -> Result<Site, String> {
         let tera = web_pages::load_templates(lesson)?;
         let layout = web_pages::Layout::of(lesson)?;
+        let no_set_cookie = web_pages::render_set_cookies(&tera, &[])
+            .map_err(|error| format!("shared's set-cookies.html: {error}"))?;
         let state = Arc::default();
         let other_keys = Arc::new(config.keys_of_other_apps());
         let hashing = Hashing::per_core();
-        let inner = Inner { lesson, config, tera, layout, clock, other_keys, hashing, state };
+        let inner = Inner {
+            lesson,
+            config,
+            tera,
+            layout,
+            clock,
+            other_keys,
+            no_set_cookie,
+            hashing,
+            state,
+        };
         Ok(Site { inner: Arc::new(inner) })
     }
 
@@ -131,6 +146,10 @@ impl Site {
 
     pub(crate) fn other_keys(&self) -> &[(String, Key)] {
         &self.inner.other_keys
+    }
+
+    pub(crate) fn no_set_cookie(&self) -> &Bytes {
+        &self.inner.no_set_cookie
     }
 }
 

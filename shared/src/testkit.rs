@@ -391,6 +391,57 @@ impl TestResponse {
     pub fn has_set_cookie(&self, name: &str) -> bool {
         self.set_cookies().iter().any(|c| c.0.name() == name)
     }
+
+    /// What the cookie inspector's response half shows, one entry per `Set-Cookie` header it
+    /// lists, in order. Read with an HTML parser, entities decoded.
+    pub fn inspected_set_cookies(&self) -> Vec<InspectedSetCookie> {
+        let Ok(dom) = tl::parse(&self.body, tl::ParserOptions::default()) else {
+            return Vec::new();
+        };
+        let parser = dom.parser();
+        let text = |node: &tl::Node| {
+            let text = bad_input::html_unescape(&node.inner_text(parser));
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let rows = dom.query_selector("tr.set-cookie").into_iter().flatten();
+        let rows = rows.filter_map(|handle| handle.get(parser));
+        rows.map(|row| {
+            let header = row.as_tag().and_then(|tag| {
+                let code = tag.query_selector(parser, "code.set-cookie-header")?.next()?;
+                Some(bad_input::html_unescape(&code.get(parser)?.inner_text(parser)))
+            });
+            InspectedSetCookie { header: header.unwrap_or_default(), text: text(row) }
+        })
+        .collect()
+    }
+
+    /// The inspector's response half says "This response sets no cookie.".
+    pub fn inspector_says_no_set_cookie(&self) -> bool {
+        self.body.contains(r#"<p id="no-set-cookie">This response sets no cookie.</p>"#)
+    }
+}
+
+/// One `Set-Cookie` as the cookie inspector shows it ([`TestResponse::inspected_set_cookies`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectedSetCookie {
+    /// The header as the page prints it.
+    pub header: String,
+    /// The whole row as a reader sees it, spaces collapsed: the header, the verdict and its
+    /// sentence, then each attribute in words ("HttpOnly: JavaScript cannot read it").
+    pub text: String,
+}
+
+impl InspectedSetCookie {
+    /// The row says `words` (as a reader sees them: `'`, not `&#39;`).
+    #[track_caller]
+    pub fn assert_says(&self, words: &str) -> &Self {
+        assert!(
+            self.text.contains(words),
+            "expected {words:?} in the inspector's row:\n{}",
+            self.text
+        );
+        self
+    }
 }
 
 /// A `Set-Cookie` header, with assertions for its attributes.

@@ -2,8 +2,10 @@
 
 use std::io::Write;
 
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::http::StatusCode;
-use actix_web::http::header::HeaderValue;
+use actix_web::http::header::{HeaderMap, HeaderValue, SET_COOKIE};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Serialize;
 use tera::{Context, Tera, Value};
@@ -12,6 +14,12 @@ use crate::{Lesson, Site, inspector};
 
 const BASE: &str = include_str!("../templates/base.html");
 const ERROR: &str = include_str!("../templates/error.html");
+/// The cookie inspector's response half: the `Set-Cookie` headers ([`show_set_cookies`]).
+const SET_COOKIES: &str = include_str!("../templates/set-cookies.html");
+
+/// Where the base layout wants the inspector's response half: an HTML comment, so a page that
+/// never passes the guard (an app built without it) shows nothing there.
+const MARKER: &[u8] = b"<!-- set-cookies -->";
 
 /// A message shown once in the base layout's flash area (Flask's `flash(message, category)`).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -25,7 +33,7 @@ pub(crate) fn load_templates(lesson: &Lesson) -> Result<Tera, String> {
     let mut tera = Tera::new();
     // Autoescape stays on (the default for `.html`): `{{ name }}` can never inject HTML.
     tera.set_escape_fn(escape_html);
-    let shared = [("base.html", BASE), ("error.html", ERROR)];
+    let shared = [("base.html", BASE), ("error.html", ERROR), ("set-cookies.html", SET_COOKIES)];
     tera.add_raw_templates(shared.iter().chain(lesson.templates.iter()).copied())
         .map_err(|error| format!("a template of {} does not compile: {error}", lesson.package()))?;
     Ok(tera)
@@ -175,7 +183,12 @@ fn render_for(
     // over the whole page (the values and templates it is made of are `str` already).
     let mut html = Vec::with_capacity(8 * 1024);
     match site.tera().render_to(template, &context, &mut html) {
-        Ok(()) => HttpResponse::build(status).content_type(HTML).body(html),
+        Ok(()) => {
+            let mut res = HttpResponse::build(status).content_type(HTML).body(html);
+            // For the guard: this body has the marker where the response half goes.
+            res.extensions_mut().insert(InspectorPage);
+            res
+        }
         Err(error) => {
             // A bug in the lesson, not in the request: say so plainly, in the log and the page.
             eprintln!("error: rendering {template}: {error}");
@@ -184,6 +197,75 @@ fn render_for(
                 .body(format!("template error in {template}: {error}"))
         }
     }
+}
+
+/// In a response's extensions: the body is a page of the base layout, with the marker where
+/// the cookie inspector's response half goes.
+#[derive(Clone, Copy)]
+struct InspectorPage;
+
+/// The cookie inspector's response half, put into a page where the base layout has its marker:
+/// every `Set-Cookie` header `res` sends, decoded. The guard calls it on the final response,
+/// after the session middleware (and the lesson's own) wrote their cookies; the handler that
+/// rendered the page came before them and could not know.
+///
+/// Only the body changes, and only for a page [`render`] made whose body is complete
+/// (`try_into_bytes`): the status and every header, `Set-Cookie` above all, stay as they are.
+pub(crate) fn show_set_cookies(site: &Site, res: HttpResponse) -> HttpResponse {
+    if !res.extensions().contains::<InspectorPage>() {
+        return res;
+    }
+    let half = set_cookies_html(site, res.headers());
+    let (res, body) = res.into_parts();
+    let page = match body.try_into_bytes() {
+        Ok(page) => page,
+        Err(body) => return res.set_body(body),
+    };
+    // Near the end of the page: only the footnote comes after it, so the search is short.
+    let found = page.windows(MARKER.len()).rposition(|window| window == MARKER);
+    let Some(at) = found else { return res.set_body(BoxBody::new(page)) };
+    let mut html = Vec::with_capacity(page.len() + half.len());
+    html.extend_from_slice(&page[..at]);
+    html.extend_from_slice(&half);
+    html.extend_from_slice(&page[at + MARKER.len()..]);
+    res.set_body(BoxBody::new(html))
+}
+
+/// The response half for `headers`: made once at start-up for a response without
+/// `Set-Cookie` (most of them), rendered (autoescaped) for one with.
+fn set_cookies_html(site: &Site, headers: &HeaderMap) -> Bytes {
+    let mut values = headers.get_all(SET_COOKIE).peekable();
+    if values.peek().is_none() {
+        return site.no_set_cookie().clone();
+    }
+    let (kinds, key) = (site.lesson().cookies, site.config().key());
+    let now = site.clock().now();
+    let reports = inspector::inspect_set_cookies(
+        values.map(HeaderValue::as_bytes),
+        kinds,
+        key,
+        site.other_keys(),
+        now,
+    );
+    match render_set_cookies(site.tera(), &reports) {
+        Ok(html) => html,
+        Err(error) => {
+            eprintln!("error: rendering set-cookies.html: {error}");
+            Bytes::new()
+        }
+    }
+}
+
+/// The response half's HTML for `reports` (none: "This response sets no cookie.").
+pub(crate) fn render_set_cookies(
+    tera: &Tera,
+    reports: &[inspector::SetCookieReport],
+) -> Result<Bytes, String> {
+    let mut context = Context::new();
+    context.insert("set_cookies", reports);
+    let mut html = Vec::with_capacity(1024);
+    tera.render_to("set-cookies.html", &context, &mut html).map_err(|error| error.to_string())?;
+    Ok(Bytes::from(html))
 }
 
 /// A redirect to `location` with `303 See Other`: the browser follows it with a GET, so
@@ -321,6 +403,11 @@ impl RequestHead {
             uri: req.uri().clone(),
             cookies: req.headers().get_all(actix_web::http::header::COOKIE).cloned().collect(),
         }
+    }
+
+    /// The site the request was for, if the app has one.
+    pub(crate) fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
     }
 
     /// The error page [`error_page`] would give, as an error a middleware returns.

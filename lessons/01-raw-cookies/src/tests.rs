@@ -1,7 +1,7 @@
 //! What lesson 01 shows, as tests. Run with: just test 01
 
-use actix_web::cookie::SameSite;
-use actix_web::http::header::COOKIE;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header::{COOKIE, SET_COOKIE};
 use actix_web::test::TestRequest;
 use shared::testkit::TestClient;
 
@@ -103,6 +103,64 @@ async fn the_inspector_shows_the_cookie_header_exactly_as_received() {
     assert!(res.body().contains(r#"<pre id="cookie-header">username=bob;theme=dark</pre>"#));
     assert!(res.body().contains("the server believes whatever it says"));
     assert!(res.body().contains("This lesson does not use this cookie."));
+}
+
+#[actix_web::test]
+async fn the_inspector_shows_the_cookie_this_response_sets_with_its_attributes_in_words() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    let res = browser.get("/set_cookie/alice").await;
+    let shown = res.inspected_set_cookies();
+    assert_eq!(shown.len(), 1);
+    // The header exactly as the browser got it, and what it asks the browser to keep.
+    assert_eq!(Some(shown[0].header.as_str()), res.header("set-cookie"));
+    shown[0]
+        .assert_says("plain: Plain cookie: the browser keeps \"alice\" as it is")
+        .assert_says("no Max-Age or Expires: gone when the browser closes")
+        .assert_says("Path=/: every page of the site")
+        .assert_says("HttpOnly: JavaScript cannot read it")
+        .assert_says("SameSite=Lax: not sent with other sites' POSTs");
+}
+
+#[actix_web::test]
+async fn the_inspector_shows_delete_cookie_as_a_removal() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    browser.get("/set_cookie/alice").await;
+    let res = browser.get("/delete_cookie").await;
+    let shown = res.inspected_set_cookies();
+    assert_eq!(shown.len(), 1);
+    shown[0]
+        .assert_says("removal: A removal: the browser deletes its \"username\" cookie.")
+        .assert_says("Max-Age 0: the browser deletes it at once");
+}
+
+#[actix_web::test]
+async fn a_page_that_sets_no_cookie_says_so() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    browser.get("/set_cookie/alice").await;
+    // The cookie comes back in the request half; this response sets none.
+    let res = browser.get("/").await;
+    assert!(res.body().contains(r#"<pre id="cookie-header">username=alice</pre>"#));
+    assert!(res.inspector_says_no_set_cookie());
+}
+
+#[actix_web::test]
+async fn the_set_cookie_header_is_the_lessons_byte_for_byte_and_the_page_shows_that_one() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    let res = browser.get("/set_cookie/J%C3%BCrgen%20de%3B%20la").await;
+    // What `set_cookie` builds, written here independently: the inspector added nothing to it.
+    let expected = Cookie::build("username", "Jürgen de; la")
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish()
+        .encoded()
+        .to_string();
+    let sent: Vec<&[u8]> = res.headers().get_all(SET_COOKIE).map(|v| v.as_bytes()).collect();
+    assert_eq!(sent, [expected.as_bytes()]);
+    let shown = res.inspected_set_cookies();
+    assert_eq!(shown[0].header, expected);
+    // Decoded as the server will read it back.
+    shown[0].assert_says("the browser keeps \"Jürgen de; la\"");
 }
 
 #[actix_web::test]

@@ -218,6 +218,33 @@ async fn the_inspector_shows_the_decrypted_dictionary() {
     assert!(res.body().contains("{&quot;username&quot;:&quot;\\&quot;alice\\&quot;&quot;}"));
 }
 
+#[actix_web::test]
+async fn the_login_cookie_comes_on_a_redirect_and_the_page_after_it_shows_it_decrypted() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    let res = browser.post("/login", &[("username", "alice")]).await;
+    // A redirect has no page, so nothing for the inspector to add: the body stays empty, and
+    // the cookie is the session middleware's, unchanged (the browser kept it).
+    res.assert_redirect("/");
+    assert_eq!(res.body(), "");
+    let sent = res.set_cookie("session");
+    assert_eq!(browser.cookie("session"), Some(sent.value()));
+    // The browser follows the redirect with it: the request half shows it decrypted, and this
+    // response, with the session unchanged, sets no cookie.
+    let page = browser.get("/").await;
+    assert!(page.body().contains("{&quot;username&quot;:&quot;\\&quot;alice\\&quot;&quot;}"));
+    assert!(page.inspector_says_no_set_cookie(), "{}", page.body());
+}
+
+#[actix_web::test]
+async fn a_page_that_sets_no_cookie_says_so_in_the_inspector() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    for path in ["/", "/login", "/session", "/nope"] {
+        let res = browser.get(path).await;
+        assert!(res.inspector_says_no_set_cookie(), "{path}: {}", res.body());
+        assert!(!res.body().contains("<!-- set-cookies -->"), "{path}");
+    }
+}
+
 // Bad cookies, bad forms, a wrong content type: a 4xx page or no cookie, never a 500.
 shared::bad_input_tests!(crate::LESSON, crate::app);
 

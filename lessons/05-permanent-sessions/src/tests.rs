@@ -55,6 +55,26 @@ async fn login_greets_you_on_the_home_page_and_logout_takes_the_name_out() {
 // ANCHOR_END: round_trip
 
 #[actix_web::test]
+async fn the_inspector_shows_the_sliding_session_cookie_decrypted_and_its_max_age_in_words() {
+    let clock = Clock::manual(start());
+    let mut browser = logged_in_as("alice", config(), &clock).await;
+    // A minute later the session's end slides: the session middleware writes the cookie again,
+    // after the handler rendered the page, and the inspector shows it.
+    clock.advance(Duration::minutes(1));
+    let res = browser.get("/").await;
+    let shown = res.inspected_set_cookies();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(Some(shown[0].header.as_str()), res.header("set-cookie"));
+    shown[0]
+        .assert_says("decrypted: Encrypted with the server's key; decrypted: {")
+        .assert_says(r#""username":"\"alice\"""#)
+        .assert_says("Max-Age 300: the browser keeps it 5 minutes")
+        .assert_says("HttpOnly: JavaScript cannot read it")
+        .assert_says("SameSite=Lax: not sent with other sites' POSTs")
+        .assert_says("Path=/: every page of the site");
+}
+
+#[actix_web::test]
 async fn the_page_the_login_leads_to_greets_the_user_the_login_stored() {
     // Seed 001's index looks for `"user_id"` while its login stores `"username"`: it never sees
     // anyone logged in. Here the key the home page reads is the key the login writes.

@@ -486,7 +486,7 @@ fn attribute(tag: &tl::HTMLTag, name: &str) -> Option<String> {
 }
 
 /// An attribute value as the browser reads it: tera escapes `&<>"'` and `/`.
-fn html_unescape(value: &str) -> String {
+pub(crate) fn html_unescape(value: &str) -> String {
     [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#x27;", "'"), ("&#39;", "'")]
         .into_iter()
         .chain([("&#x2F;", "/"), ("&#47;", "/"), ("&amp;", "&")])
