@@ -52,11 +52,30 @@ test lesson="":
     # The tooling crates have their own recipes: `just e2e` (a browser) and `just load`/`bench`.
     excluded=(--exclude e2e --exclude load)
     for package in $(scripts/exercise packages); do excluded+=(--exclude "$package"); done
+    # The black-box suite (blackbox/, `just both`) runs the lesson binaries and the Flask apps:
+    # build the one, make the other's virtual environment (pinned packages, once).
+    cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
+    scripts/flask venv
     cargo test --quiet --workspace "${excluded[@]}"
     echo "== the exercises: starters fail, solutions pass"
     scripts/check-exercises
     echo "== the book"
     just docs
+
+# The Flask version of a lesson, on the lesson's port plus 100: `just flask 04` (port 8104).
+# The first run makes target/flask-venv with the pinned packages (flask/requirements.txt).
+flask lesson:
+    @scripts/flask run "{{lesson}}"
+
+# One suite, two servers: each lesson's scenarios (blackbox/tests/scenarios/) against the Rust
+# lesson and against its Flask app. `just both 04`: one lesson; `just both logout`: the
+# scenarios whose name says so. Part of `just test`.
+both filter="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
+    scripts/flask venv
+    BLACKBOX_VERBOSE=${BLACKBOX_VERBOSE-1} cargo test --quiet -p blackbox --test scenarios -- {{filter}}
 
 # The lessons in a real browser: headless Chromium through chromedriver, against the lesson
 # binaries on loopback (e2e/tests/browser.rs). Without chromium/chromedriver: skipped, with the
