@@ -72,7 +72,12 @@ impl Server {
         let database = scratch.join("lesson.db");
         let mut command = match side {
             Side::Rust => {
-                let binary = target().join("debug").join(format!("lesson-{folder}"));
+                // BLACKBOX_BINARIES: another folder of lesson binaries (a worktree can use
+                // the main checkout's).
+                let binaries = std::env::var_os("BLACKBOX_BINARIES")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| target().join("debug"));
+                let binary = binaries.join(format!("lesson-{folder}"));
                 if !binary.is_file() {
                     return Err(format!(
                         "{} is missing: `just both` builds the lessons first",
