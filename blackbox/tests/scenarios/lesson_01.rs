@@ -9,7 +9,7 @@ pub static LESSON: Lesson = Lesson {
     folder: "01-raw-cookies",
     clock: false,
     scenarios: &[
-        scenario!(a_cookie_set_by_one_page_comes_back_to_the_next, diagram),
+        scenario!(the_tutorials_flow_set_read_and_delete_a_cookie, diagram),
         scenario!(the_server_believes_any_cookie_the_browser_sends),
         scenario!(a_name_with_html_in_it_is_shown_as_text),
         scenario!(a_name_with_spaces_and_accents_comes_back_as_it_was),
@@ -20,8 +20,9 @@ pub static LESSON: Lesson = Lesson {
     ],
 };
 
-/// The seed's flow, step by step.
-fn a_cookie_set_by_one_page_comes_back_to_the_next(visit: &mut Visit) {
+/// The tutorial's flow, step by step (seed 002, "raw cookies": `/set_cookie/<username>`, `/`,
+/// `/delete_cookie`, the same routes as here).
+fn the_tutorials_flow_set_read_and_delete_a_cookie(visit: &mut Visit) {
     let mut browser = visit.browser();
     let page = browser.get("/");
     assert_eq!(page.status, 200);
