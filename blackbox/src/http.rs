@@ -300,7 +300,9 @@ impl Client {
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        if !form.is_empty() {
+        // A browser's form post says it is one even with no field in it (an unticked box).
+        let typed = headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
+        if !form.is_empty() || (method == "POST" && !typed) {
             head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
         }
         if !form.is_empty() || method == "POST" {
