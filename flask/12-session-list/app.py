@@ -1,0 +1,239 @@
+import os
+import re
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_login import (LoginManager, UserMixin, current_user, fresh_login_required, login_fresh,
+                         login_required, login_user, logout_user, user_loaded_from_cookie)
+from flask_session import Session
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.exc import IntegrityError
+
+# ANCHOR: session
+app = Flask(__name__)
+app.secret_key = os.environ["SECRET_KEY"]
+app.config.update(
+    SQLALCHEMY_DATABASE_URI=os.environ["DATABASE_URL"],
+    PERMANENT_SESSION_LIFETIME=timedelta(minutes=5),  # the row's lifetime, from its last use
+    SESSION_COOKIE_SAMESITE="Lax",
+    REMEMBER_COOKIE_DURATION=timedelta(days=14),
+    REMEMBER_COOKIE_SAMESITE="Lax",
+)
+db = SQLAlchemy(app)
+# Flask-Session: `session` is a row of the table `sessions` in the same database, and the
+# cookie carries only its random id. Not permanent: the cookie ends with the browser.
+app.config.update(SESSION_TYPE="sqlalchemy", SESSION_SQLALCHEMY=db, SESSION_PERMANENT=False)
+Session(app)
+# ANCHOR_END: session
+
+hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)  # Argon2id, as in Rust
+DUMMY = hasher.hash(os.urandom(16).hex())  # for unknown users: the same work
+# The Rust lessons' list of about 1 000 common passwords, one a line, lowercase.
+COMMON_PASSWORDS = set((Path(__file__).parents[2] / "shared/src/common-passwords.txt").read_text().split())
+login_manager = LoginManager(app)
+login_manager.login_view = login_manager.refresh_view = "login"
+login_manager.login_message = "Please log in to access this page."
+login_manager.needs_refresh_message = "Please give your password again to access this page."
+login_manager.login_message_category = login_manager.needs_refresh_message_category = "info"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(32, collation="NOCASE"), unique=True, nullable=False)
+    email = db.Column(db.String(254, collation="NOCASE"), unique=True, nullable=False)
+    password_hash = db.Column(db.String, nullable=False)
+
+
+with app.app_context():
+    db.create_all()
+    if not User.query.filter_by(username="user1").first():  # lesson 08's user, as in Rust
+        db.session.add(User(username="user1", email="user1@example.com", password_hash=(
+            "$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ$raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs")))
+        db.session.commit()
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return db.session.get(User, int(user_id))
+
+
+def check(username, password):
+    user = User.query.filter_by(username=username).first()
+    try:
+        hasher.verify(user.password_hash if user else DUMMY, password)
+    except VerificationError:
+        return None
+    return user
+
+
+def is_safe(next_url):
+    for url in (next_url, unquote(next_url)):
+        if not url.startswith("/") or url.startswith("//") or "\\" in url:
+            return False
+        if urlsplit(url).scheme or urlsplit(url).netloc:
+            return False
+    return next_url.isascii() and next_url.isprintable() and " " not in next_url
+
+
+@app.get("/")
+def index():
+    return render_template("index.html", users=User.query.order_by(User.username).all())
+
+
+def problem(username, email, password):
+    if not re.fullmatch(r"[A-Za-z0-9._-]{3,32}", username):
+        return "A username is 3 to 32 letters, digits, dots, dashes or underscores."
+    if not re.fullmatch(r"[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]", email) or len(email) > 254:
+        return "Please enter a valid e-mail address."
+    if len(password) < 8:
+        return "A password needs at least 8 characters."
+    if len(password) > 1024:
+        return "A password can have at most 1024 characters."
+    if password.lower() in COMMON_PASSWORDS:
+        return "That password is one of the most common ones; please choose another."
+    return None
+
+
+@app.route("/register", methods=["GET", "POST"])
+def register():
+    if request.method == "GET":
+        return render_template("register.html")
+    username = request.form.get("username", "").strip()
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    if message := problem(username, email, password):
+        return render_template("register.html", error=message, username=username, email=email), 422
+    db.session.add(User(username=username, email=email, password_hash=hasher.hash(password)))
+    try:
+        db.session.commit()  # one INSERT: all of it, or nothing
+    except IntegrityError as error:
+        db.session.rollback()
+        if "users.email" in str(error.orig):
+            message = "That e-mail address is already registered."
+        else:
+            message = "That username is taken; please choose another."
+        return render_template("register.html", error=message, username=username, email=email), 409
+    flash(f"Welcome, {username}! You can log in now.", "success")
+    return redirect(url_for("login"), code=303)
+
+
+# ANCHOR: login
+@app.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        if current_user.is_authenticated and login_fresh():
+            return redirect(next_url if is_safe(next_url) else url_for("protected"), code=303)
+        return render_template("login.html", next=next_url)
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        user, message = None, "Please enter a username and a password."
+    else:
+        user, message = check(username, password), "Wrong username or password."
+    if user is None:
+        flash(message, "error")
+        return redirect(url_for("login", next=next_url or None), code=303)
+    # `session.clear()` keeps the session's id, and so its row: a new id first, the old row gone.
+    app.session_interface.regenerate(session)
+    session.clear()
+    login_user(user, remember="remember" in request.form)
+    flash(f"Logged in as {user.username}.", "success")
+    return redirect(next_url if is_safe(next_url) else url_for("protected"), code=303)
+
+
+@user_loaded_from_cookie.connect_via(app)
+def new_session_id(sender, user):
+    """A login by the remember cookie gets a new session id too: the old one may be planted."""
+    app.session_interface.regenerate(session)
+
+
+@app.post("/logout")
+def logout():
+    session.clear()  # the row is deleted, and the cookie, once the session is empty
+    logout_user()  # after the clear: it marks the remember cookie for removal, in the session
+    return redirect(url_for("login"), code=303)
+# ANCHOR_END: login
+
+
+@app.get("/logout")
+def logout_page():
+    return render_template("logout.html")  # a form with a button that POSTs
+
+
+@app.get("/protected")
+@login_required
+def protected():
+    return render_template("protected.html", fresh=login_fresh())
+
+
+@app.get("/settings")
+@fresh_login_required
+def settings():
+    return render_template("settings.html")
+
+
+@app.get("/session")
+def show_session():
+    return render_template("session.html", entries=sorted(session.items()))
+
+
+# ANCHOR: sessions
+# Flask-Session's table keeps each session under its id, with no owner column. So the session
+# keeps its own browser and times, and the list reads every live row to find the user's own.
+@app.after_request
+def track(response):
+    if current_user.is_authenticated:
+        session.setdefault("_user_agent", request.headers.get("User-Agent", "")[:200])
+        session.setdefault("_signed_in", int(time.time()))
+        session["_last_seen"] = int(time.time())
+    return response
+
+
+def sessions_of(user):
+    """The user's live sessions: (row, dictionary), out of Flask-Session's table."""
+    store = app.session_interface
+    Row = store.sql_session_model
+    for row in Row.query.filter(Row.expiry > datetime.utcnow()):  # naive UTC, as Flask-Session
+        data = store.serializer.decode(row.data)
+        if data.get("_user_id") == user.get_id():
+            yield row, data
+
+
+def this_session(row):
+    return row.session_id == app.session_interface.key_prefix + session.sid
+
+
+@app.get("/sessions")
+@login_required
+def sessions():
+    mine = [dict(data, current=this_session(row)) for row, data in sessions_of(current_user)]
+    mine.sort(key=lambda s: s.get("_last_seen", 0), reverse=True)
+    return render_template("sessions.html", sessions=mine)
+
+
+@app.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    others = [row for row, _ in sessions_of(current_user) if not this_session(row)]
+    for row in others:
+        db.session.delete(row)
+    db.session.commit()
+    flash(f"Ended {len(others)} other session{'' if len(others) == 1 else 's'}.", "success")
+    return redirect(url_for("sessions"), code=303)
+
+
+@app.template_filter()
+def when(unix):
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(unix))
+# ANCHOR_END: sessions
+
+
+if __name__ == "__main__":
+    app.run(port=int(os.environ.get("PORT", 8112)))
