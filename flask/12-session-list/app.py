@@ -34,7 +34,9 @@ Session(app)
 hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)  # Argon2id, as in Rust
 DUMMY = hasher.hash(os.urandom(16).hex())  # for unknown users: the same work
 # The Rust lessons' list of about 1 000 common passwords, one a line, lowercase.
-COMMON_PASSWORDS = set((Path(__file__).parents[2] / "shared/src/common-passwords.txt").read_text().split())
+COMMON_PASSWORDS = set(
+    (Path(__file__).parents[2] / "shared/src/common-passwords.txt").read_text().split()
+)
 login_manager = LoginManager(app)
 login_manager.login_view = login_manager.refresh_view = "login"
 login_manager.login_message = "Please log in to access this page."
@@ -50,11 +52,13 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String, nullable=False)
 
 
+# Lesson 08's user, `user1` / `mypassword`, with the Rust lesson's hash (its migration 0002).
+USER1_HASH = ("$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ$"
+              "raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs")
 with app.app_context():
     db.create_all()
-    if not User.query.filter_by(username="user1").first():  # lesson 08's user, as in Rust
-        db.session.add(User(username="user1", email="user1@example.com", password_hash=(
-            "$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ$raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs")))
+    if not User.query.filter_by(username="user1").first():
+        db.session.add(User(username="user1", email="user1@example.com", password_hash=USER1_HASH))
         db.session.commit()
 
 
