@@ -55,10 +55,13 @@ fn log_in(browser: &mut Client, next: Option<&str>) -> Response {
     browser.post("/login", &form)
 }
 
-/// The tutorial's flow (seed 002, its Flask-Login part: `/login` posting `username` and
-/// `password`, the user `user1` / `mypassword`, `/protected` showing "Logged in as user1",
-/// `/logout`; the same names here). The seed logs out with a `GET /logout`; the lesson's `GET`
-/// only shows a button, and the button's `POST` logs out.
+/// The tutorial's flow: seed 002 (`002_020abb302f9cc120.txt`), its Flask-Login part. The same
+/// names as here: `/login` posting `username` and `password`, the user `user1` / `mypassword`,
+/// `/protected` answering `f'Logged in as {current_user.id}'`, `/logout`. The seed spells the
+/// rest its own way: the password in plain text in `users = {'user1': {...}}`, the key
+/// `'mysecretkey'` in the code, a form that posts to itself, no `login_view` (its guard answers
+/// 401), and a `GET /logout` that logs out. The lesson's `GET` only shows a button, and the
+/// button's `POST` logs out; the Flask app logs out as the seed does.
 fn the_tutorials_flow_log_in_see_the_protected_page_and_log_out(visit: &mut Visit) {
     let mut browser = visit.browser();
     let form = browser.get("/login");
