@@ -84,7 +84,8 @@ def index():
 def login():
     next_url = request.values.get("next", "")
     if request.method == "GET":
-        if current_user.is_authenticated and login_fresh():  # nothing to do here
+        # current_user first: loading it is what may mark the login not fresh.
+        if current_user.is_authenticated and login_fresh():
             return redirect(next_url if is_safe(next_url) else url_for("protected"), code=303)
         return render_template("login.html", next=next_url)
     username = request.form.get("username", "").strip()
