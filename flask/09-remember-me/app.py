@@ -36,11 +36,21 @@ login_manager.session_protection = "basic"  # the default; "strong", or None to 
 app.add_template_global(login_fresh)  # templates ask {% if login_fresh() %}
 # ANCHOR_END: config
 
-hasher = PasswordHasher()  # Argon2id
+# Argon2id with the Rust lessons' parameters (OWASP's minimum); argon2-cffi's default is heavier.
+hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 users = {  # lesson 06's, and the Flask-Login tutorial's user1 / mypassword
-    "aaa": {"password": "$argon2id$v=19$m=19456,t=2,p=1$LK4ZyqcGhEhq+n+ZvMX1AA$rpaoESL0TPDWuoSWQJNm8XpzSXWEkFblZYsccOoyw3Y", "other": "likes long walks"},
-    "bbb": {"password": "$argon2id$v=19$m=19456,t=2,p=1$E2tlYFwY//0Qkn60XIqzCQ$9H1yHLfu7vOIomP9Yj2G4OKN2rhGVM29XL2iRLlbSfA", "other": "x..."},
-    "user1": {"password": "$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ$raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs", "other": "the Flask-Login tutorial's user"},
+    "aaa": {
+        "password": "$argon2id$v=19$m=19456,t=2,p=1$LK4ZyqcGhEhq+n+ZvMX1AA$rpaoESL0TPDWuoSWQJNm8XpzSXWEkFblZYsccOoyw3Y",
+        "other": "likes long walks",
+    },
+    "bbb": {
+        "password": "$argon2id$v=19$m=19456,t=2,p=1$E2tlYFwY//0Qkn60XIqzCQ$9H1yHLfu7vOIomP9Yj2G4OKN2rhGVM29XL2iRLlbSfA",
+        "other": "x...",
+    },
+    "user1": {
+        "password": "$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ$raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs",
+        "other": "the Flask-Login tutorial's user",
+    },
 }
 DUMMY = hasher.hash(os.urandom(16).hex())  # for unknown users: the same work
 
