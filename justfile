@@ -77,14 +77,15 @@ both filter="":
     scripts/flask venv
     BLACKBOX_VERBOSE=${BLACKBOX_VERBOSE-1} cargo test --quiet -p blackbox --test scenarios -- {{filter}}
 
-# Each lesson's sequence diagram (docs/src/diagrams/NN-slug.svg), drawn from the exchange its
-# `diagram` scenario records against the Rust lesson, and added to its page, at the end of "What
-# this step adds", when missing. `just diagrams 04`: one lesson's. `just test` fails when one is
-# stale. BLACKBOX_BINARIES: lesson binaries built elsewhere (a worktree can use the main
-# checkout's): then none is built here.
+# The book's pictures, drawn by code: each lesson's sequence diagram (docs/src/diagrams/, from the
+# exchange its `diagram` scenario records against the Rust lesson; added to its page, at the end
+# of "What this step adds", when missing) and the charts (docs/src/charts/). `just diagrams 04`:
+# one lesson's. `just test` fails when one is stale. BLACKBOX_BINARIES: lesson binaries built
+# elsewhere (a worktree can use the main checkout's): then none is built here.
 diagrams filter="":
     #!/usr/bin/env bash
     set -euo pipefail
+    cargo run --quiet -p pictures -- charts
     if [ -z "${BLACKBOX_BINARIES:-}" ]; then
       cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
     fi
