@@ -4,6 +4,7 @@
 //! - [`sequence`]: a lesson's main flow as a sequence diagram, from the exchange its black-box
 //!   scenario records (`blackbox` draws them: `just diagrams` writes `docs/src/diagrams/`).
 //! - [`performance`]: the budgets of `docs/src/performance-results.md` as a chart.
+//! - [`carriers`]: a session cookie, an API token and a JWT side by side (lessons 15 and 16).
 //!
 //! The charts have words, so each is written twice: `NAME.svg` for the English book and
 //! `NAME.id.svg` for the Indonesian one, whose page links to it. A sequence diagram's words are
@@ -13,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod carriers;
 pub mod performance;
 pub mod po;
 pub mod sequence;
@@ -65,6 +67,7 @@ pub fn charts(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
             dir.join(format!("performance{suffix}.svg")),
             performance::render(&rows, language, &catalogue),
         ));
+        charts.push((dir.join(format!("carriers{suffix}.svg")), carriers::render(language)));
     }
     Ok(charts)
 }
