@@ -77,11 +77,11 @@ both filter="":
     scripts/flask venv
     BLACKBOX_VERBOSE=${BLACKBOX_VERBOSE-1} cargo test --quiet -p blackbox --test scenarios -- {{filter}}
 
-# The book's pictures, drawn by code: each lesson's sequence diagram (docs/src/diagrams/, from the
-# exchange its `diagram` scenario records against the Rust lesson; added to its page, at the end
-# of "What this step adds", when missing) and the charts (docs/src/charts/). `just diagrams 04`:
-# one lesson's. `just test` fails when one is stale. BLACKBOX_BINARIES: lesson binaries built
+# Each lesson's sequence diagram is drawn from the exchange its `diagram` scenario records
+# against the Rust lesson, and added to its page, at the end of "What this step adds", when
+# missing; `just test` fails when a picture is stale. BLACKBOX_BINARIES: lesson binaries built
 # elsewhere (a worktree can use the main checkout's): then none is built here.
+# The book's pictures: sequence diagrams (docs/src/diagrams/), charts (docs/src/charts/); `just diagrams 04`: one lesson's.
 diagrams filter="":
     #!/usr/bin/env bash
     set -euo pipefail
