@@ -164,7 +164,7 @@ pub fn run_lesson(lesson: &'static Lesson, side: Side, filter: &str) -> Vec<Outc
     let offset = Arc::new(Mutex::new(0));
     let mut outcomes = Vec::new();
     for scenario in chosen {
-        let shared = Shared { offset: offset.clone(), exchanges: Arc::default() };
+        let shared = Shared { offset: offset.clone(), ..Shared::default() };
         let mut visit = Visit { side, server: &server, shared: shared.clone() };
         let result = catch_unwind(AssertUnwindSafe(|| (scenario.run)(&mut visit)));
         let exchanges = shared.exchanges.lock().unwrap_or_else(|e| e.into_inner()).clone();
