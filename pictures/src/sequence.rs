@@ -46,12 +46,69 @@ pub fn looks_random(value: &str) -> bool {
     let value = value.trim_matches('"');
     value.chars().count() >= 16
         && !value.starts_with('/')
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+        && percent_decoded(value).all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+}
+
+/// The characters of a value with `%XX` read as the byte it stands for (`%2F` → `/`), so an
+/// encoded base64 value still looks random and an encoded name (`J%C3%BCrgen`) does not.
+fn percent_decoded(value: &str) -> impl Iterator<Item = char> + '_ {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let b = *bytes.get(i)?;
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(decoded)) => {
+                i += 3;
+                Some(char::from(decoded))
+            }
+            _ => {
+                i += 1;
+                Some(char::from(b))
+            }
+        }
+    })
+}
+
+/// A signed cookie's value, `<signature in base64>=<value>` (the `=` maybe as `%3D`): the
+/// signature masked, the value kept, since "signed, not hidden" is what it shows.
+fn signed_value(value: &str) -> Option<String> {
+    let (signature, separator, rest) = [("%3D", 3), ("=", 1)].iter().find_map(|(sep, len)| {
+        let at = value.find(sep)?;
+        Some((&value[..at], &value[at..at + len], &value[at + len..]))
+    })?;
+    // 32 bytes in base64 without its `=`, maybe with `+` and `/` percent-encoded.
+    let is_digest = percent_decoded(signature).count() == 43
+        && percent_decoded(signature).all(|c| c.is_ascii_alphanumeric() || "+/".contains(c));
+    (is_digest && !rest.is_empty() && !looks_random(rest))
+        .then(|| format!("{MASK}{separator}{}", mask_timestamps(rest)))
+}
+
+/// Each run of nine or more digits (a time in seconds since 1970) masked: `aaa|1797796735` →
+/// `aaa|…`.
+fn mask_timestamps(text: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in text.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        out.push_str(if digits.len() >= 9 { MASK } else { &digits });
+        digits.clear();
+        if c != '\0' {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A value with what differs per run masked: `…`, or `woof_…` when a short lowercase word and
 /// `_` come before the random part (the API tokens' prefix says what they are).
 pub fn mask_value(value: &str) -> String {
+    if let Some(signed) = signed_value(value) {
+        return signed;
+    }
     if let Some(at) = value.find('_') {
         let (prefix, rest) = (&value[..at], &value[at + 1..]);
         if (1..=8).contains(&prefix.len())
@@ -295,7 +352,8 @@ pub fn render(title: &str, steps: &[Step]) -> String {
         .unwrap_or(0);
     let server_x = label_x + svg::width(longest, FONT, MONO_WIDTH).max(300.0) + 28.0;
     let width = (server_x + HEAD_WIDTH / 2.0 + MARGIN)
-        .max(svg::width(title.chars().count(), 13.0, svg::SANS_WIDTH) + 2.0 * MARGIN);
+        // The title is bold, and its names are mostly narrow letters and `_`: a wider share.
+        .max(svg::width(title.chars().count(), 13.0, 0.64) + 2.0 * MARGIN);
 
     let mut body = Svg::new(width, 0.0);
     let mut y = HEAD_TOP + HEAD_HEIGHT + 26.0;
@@ -426,6 +484,22 @@ mod tests {
         assert_eq!(mask_value("\"Qm9iIGlzIGEgY2F0IQxyz\""), MASK, "quoted");
         assert_eq!(mask_value("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl"), MASK, "a JWT");
         assert_eq!(mask_value("woof_AbCdEfGhIjKlMnOpQrStUvWxYz012345"), "woof_…");
+        assert_eq!(mask_value("xAOIEEu+XGqZLWoJVVsBoOjEJrPtpz0z7w%2FBPA%3D%3D"), MASK, "encoded");
+        assert_eq!(
+            mask_value("NH98Va41YKZZ1tGmZhuvlu3ww0a2MntN1KXdfsLanTg%3Dalice"),
+            "…%3Dalice",
+            "signed: the signature masked, the value shown"
+        );
+        assert_eq!(
+            mask_value("NH98Va41YKZZ1tGmZhuvlu3ww0a2MntN1KXdfsLanTg=aaa|1797796735"),
+            "…=aaa|…",
+            "a time in seconds masked"
+        );
+        assert_eq!(
+            mask_value("NH98Va41YKZZ1tGmZhuvlu3ww0a2Mn%2BN1KXdfsLanTg%3Dalice"),
+            "…%3Dalice",
+            "a `+` in the signature, encoded"
+        );
         assert_eq!(
             mask_value("/a/rather/long/path/to/somewhere"),
             "/a/rather/long/path/to/somewhere"
