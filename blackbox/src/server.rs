@@ -124,7 +124,10 @@ impl Server {
                 .env("FAKETIME_TIMESTAMP_FILE", &file)
                 .env("FAKETIME_NO_CACHE", "1")
                 // Timers and timeouts keep real time; only the wall clock moves.
-                .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+                .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+                // Without it, Python under libfaketime spends several times the CPU on each
+                // page (measured: 74-114 ticks for 20 pages against 12-14 with it).
+                .env("FAKETIME_FORCE_MONOTONIC_FIX", "0");
             Some(file)
         } else {
             None
