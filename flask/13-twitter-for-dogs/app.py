@@ -27,7 +27,7 @@ app.config.update(
     REMEMBER_COOKIE_HTTPONLY=True,
 )
 db = SQLAlchemy(app)
-hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)  # the Rust lesson's Argon2id
+hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)  # as the Rust lesson
 COMMON_PASSWORDS = set(
     (Path(__file__).parent / "../../shared/src/common-passwords.txt").read_text().split())
 login_manager = LoginManager(app)
@@ -91,12 +91,12 @@ class SessionStore(ServerSideSessionInterface):
         db.session.commit()
 
 
-# ANCHOR: model
+# ANCHOR: woofs
 class Woof(db.Model):
     __tablename__ = "woofs"
     __table_args__ = (db.CheckConstraint("length(body) BETWEEN 1 AND 280"),)
     id = db.Column(db.Integer, primary_key=True)
-    author_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    author_id = db.Column(db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     body = db.Column(db.String(280), nullable=False)
     created_at = db.Column(db.Integer, nullable=False, default=lambda: int(time.time()))
     author = db.relationship("User")
@@ -104,7 +104,54 @@ class Woof(db.Model):
 
 def newest_first(query):
     return query.order_by(Woof.created_at.desc(), Woof.id.desc()).limit(50).all()
-# ANCHOR_END: model
+
+
+@app.get("/")
+def timeline():
+    return timeline_page()
+
+
+def timeline_page(error=None, draft=""):  # after a refused woof: the reason and the text
+    return render_template("index.html", error=error, draft=draft, woofs=newest_first(Woof.query),
+                           users=User.query.order_by(User.username).all())
+
+
+@app.get("/dogs/<username>")
+def dog(username):
+    dog = User.query.filter_by(username=username).first()
+    if dog is None:
+        abort(404, "There is no dog of that name.")
+    return render_template("dog.html", dog=dog.username,
+                           woofs=newest_first(Woof.query.filter_by(author=dog)))
+
+
+@app.post("/woofs")
+@login_required
+def post_woof():
+    body = request.form.get("body", "").strip()
+    if not 1 <= len(body) <= 280:
+        error = ("A woof has at most 280 characters." if body
+                 else "A woof needs at least one character.")
+        return timeline_page(error, request.form.get("body", "")), 422
+    db.session.add(Woof(author_id=current_user.id, body=body))
+    db.session.commit()
+    flash("Woof!", "success")
+    return redirect(url_for("timeline"), code=303)
+
+
+@app.post("/woofs/<int:woof_id>/delete")
+@login_required
+def delete_woof(woof_id):
+    woof = db.session.get(Woof, woof_id)
+    if woof is None:
+        abort(404, "There is no such woof.")
+    if woof.author_id != current_user.id:
+        abort(403, "You can only delete your own woofs.")
+    db.session.delete(woof)
+    db.session.commit()
+    flash("Woof deleted.", "success")
+    return redirect(url_for("timeline"), code=303)
+# ANCHOR_END: woofs
 
 
 with app.app_context():
@@ -125,47 +172,6 @@ def when(timestamp):
 @app.errorhandler(HTTPException)
 def error_page(error):
     return render_template("error.html", error=error), error.code
-
-
-# ANCHOR: woofs
-@app.get("/")
-def timeline():
-    return render_template("index.html", woofs=newest_first(Woof.query),
-                           users=User.query.order_by(User.username).all())
-
-
-@app.get("/dogs/<username>")
-def dog(username):
-    dog = User.query.filter_by(username=username).first() or abort(404, "There is no dog of that name.")
-    return render_template("dog.html", dog=dog.username, woofs=newest_first(Woof.query.filter_by(author=dog)))
-
-
-@app.post("/woofs")
-@login_required
-def post_woof():
-    body = request.form.get("body", "").strip()
-    if not 1 <= len(body) <= 280:
-        error = "A woof has at most 280 characters." if body else "A woof needs at least one character."
-        return render_template("index.html", error=error, draft=request.form.get("body", ""),
-                               woofs=newest_first(Woof.query),
-                               users=User.query.order_by(User.username).all()), 422
-    db.session.add(Woof(author_id=current_user.id, body=body))
-    db.session.commit()
-    flash("Woof!", "success")
-    return redirect(url_for("timeline"), code=303)
-
-
-@app.post("/woofs/<int:woof_id>/delete")
-@login_required
-def delete_woof(woof_id):
-    woof = db.session.get(Woof, woof_id) or abort(404, "There is no such woof.")
-    if woof.author_id != current_user.id:
-        abort(403, "You can only delete your own woofs.")
-    db.session.delete(woof)
-    db.session.commit()
-    flash("Woof deleted.", "success")
-    return redirect(url_for("timeline"), code=303)
-# ANCHOR_END: woofs
 
 
 # Lessons 06 to 12: registering, logging in and out, and the pages behind the login.
