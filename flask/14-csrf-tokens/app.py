@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 app = Flask(__name__)
 app.config.update(
     SECRET_KEY=os.environ["SECRET_KEY"],
-    SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", "sqlite:///lesson-14.db"),
+    SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", "sqlite://"),  # in memory unless set
     PERMANENT_SESSION_LIFETIME=timedelta(minutes=5),  # how long a session row lives unused
     SESSION_COOKIE_SAMESITE="Lax",
     REMEMBER_COOKIE_DURATION=timedelta(days=14),
