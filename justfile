@@ -98,7 +98,7 @@ e2e:
 
 # docs/src/screenshots/: the shots of blackbox/src/shots.rs, taken in headless Chromium (and
 # chromedriver) from the lesson binaries, and manifest.txt, the pages' fingerprints `just test` checks.
-# Take the book's screenshots again: `just screenshots`, or those of one lesson: `just screenshots 05`.
+# Take again the screenshots whose page changed: `just screenshots`; `just screenshots 05`: lesson 05's, `webp`: all.
 screenshots filter="":
     #!/usr/bin/env bash
     set -euo pipefail

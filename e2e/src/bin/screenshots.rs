@@ -1,6 +1,7 @@
 //! The book's screenshots, from the real lesson binaries. Run with: just screenshots [FILTER]
 //!
-//! For every shot of `blackbox/src/shots.rs` (FILTER: those whose file name contains it):
+//! For every shot of `blackbox/src/shots.rs` whose page changed since its picture was taken
+//! (or, with FILTER, every shot whose file name contains it: `webp` for all of them):
 //! start the lesson on a free port, run the shot's stage with a black-box client, copy the
 //! client's cookies into headless Chromium, let Chromium load the last page itself, and write
 //! `docs/src/screenshots/NN-slug-NAME.webp`: the whole page, 750 CSS pixels wide (the book's
@@ -24,8 +25,7 @@ const QUALITY: u32 = 60;
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let filter = std::env::args().nth(1).unwrap_or_default();
-    let chosen: Vec<&Shot> = SHOTS.iter().filter(|shot| shot.file().contains(&filter)).collect();
-    if chosen.is_empty() {
+    if !SHOTS.iter().any(|shot| shot.file().contains(&filter)) {
         eprintln!("no shot matches {filter:?}: the shots are in blackbox/src/shots.rs");
         std::process::exit(2);
     }
@@ -36,23 +36,40 @@ async fn main() {
     };
     let started = Instant::now();
     let folder = shots::folder();
-    fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display()));
+    let shown = folder.strip_prefix(blackbox::server::root()).unwrap_or(&folder).display();
+    fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{shown}: {e}"));
+
+    // Every shot's page as `just test` fetches it, a few at a time: its fingerprint says
+    // whether the picture is still the page's.
+    let mut manifest: BTreeMap<String, String> = shots::read_manifest();
+    let pages = shots::in_parallel(SHOTS, shots::fetch);
+    let mut chosen: Vec<(&Shot, String)> = Vec::new();
+    for (shot, page) in SHOTS.iter().zip(pages) {
+        let html = page.unwrap_or_else(|why| panic!("{why}"));
+        let file = shot.file();
+        let print = format!("{:016x}", shots::fingerprint(&html));
+        let current = manifest.get(&file) == Some(&print) && folder.join(&file).is_file();
+        // Without a filter only what changed is taken again: a picture of the same page would
+        // differ anyway (new cookie values, new times), and every new one grows the repository.
+        if (filter.is_empty() && !current) || (!filter.is_empty() && file.contains(&filter)) {
+            chosen.push((shot, html));
+        }
+    }
+
     let driver = Driver::start(&tools);
     let profile = driver.profile();
     let browser = driver.open(&profile).await;
     browser.set_user_agent(shots::USER_AGENT).await;
-
-    let mut manifest: BTreeMap<String, String> = shots::read_manifest();
     let mut total = 0;
-    for shot in &chosen {
-        let html = shots::fetch(shot).unwrap_or_else(|why| panic!("{why}"));
-        let bytes = take(&browser, shot, &html).await;
+    for (shot, html) in &chosen {
+        let bytes = take(&browser, shot, html).await;
         let file = shot.file();
         fs::write(folder.join(&file), &bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
-        manifest.insert(file.clone(), format!("{:016x}", shots::fingerprint(&html)));
+        manifest.insert(file.clone(), format!("{:016x}", shots::fingerprint(html)));
         total += bytes.len();
         println!("{file:52} {:4} KB", bytes.len().div_ceil(1024));
     }
+    browser.quit().await;
     if filter.is_empty() {
         // Pictures no shot makes any more.
         manifest.retain(|file, _| SHOTS.iter().any(|shot| shot.file() == *file));
@@ -65,12 +82,11 @@ async fn main() {
         }
     }
     shots::write_manifest(&manifest).unwrap_or_else(|why| panic!("{why}"));
-    browser.quit().await;
     println!(
-        "{} screenshots, {} KB, in {} ({:.1} s); manifest.txt updated",
+        "{} taken ({} KB), {} up to date, in {shown} ({:.1} s); manifest.txt written",
         chosen.len(),
         total.div_ceil(1024),
-        folder.display(),
+        SHOTS.len() - chosen.len(),
         started.elapsed().as_secs_f64()
     );
 }
