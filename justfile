@@ -77,6 +77,20 @@ both filter="":
     scripts/flask venv
     BLACKBOX_VERBOSE=${BLACKBOX_VERBOSE-1} cargo test --quiet -p blackbox --test scenarios -- {{filter}}
 
+# Each lesson's sequence diagram is drawn from the exchange its `diagram` scenario records
+# against the Rust lesson, and added to its page, at the end of "What this step adds", when
+# missing; `just test` fails when a picture is stale. BLACKBOX_BINARIES: lesson binaries built
+# elsewhere (a worktree can use the main checkout's): then none is built here.
+# The book's pictures: sequence diagrams (docs/src/diagrams/), charts (docs/src/charts/); `just diagrams 04`: one lesson's.
+diagrams filter="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo run --quiet -p pictures -- charts
+    if [ -z "${BLACKBOX_BINARIES:-}" ]; then
+      cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
+    fi
+    BLACKBOX_DIAGRAMS=write cargo test --quiet -p blackbox --test scenarios -- {{filter}}
+
 # The lessons in a real browser: headless Chromium through chromedriver, against the lesson
 # binaries on loopback (e2e/tests/browser.rs). Without chromium/chromedriver: skipped, with the
 # reason, except under CI (env CI set), where that fails.

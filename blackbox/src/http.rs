@@ -12,6 +12,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// scenario's report show.
 #[derive(Clone, Debug)]
 pub struct Exchange {
+    /// Which browser of the scenario sent it: 1 for its first `visit.browser()`, 2 for the
+    /// second, ... (a sequence diagram gives each its own lifeline).
+    pub browser: usize,
+    /// How far the scenario had moved the clock (`Visit::advance`) when it was sent, in seconds.
+    pub clock: i64,
     pub method: String,
     pub path: String,
     /// The `Cookie` header the request carried, if any.
@@ -226,6 +231,8 @@ pub struct JarCookie {
 pub struct Shared {
     pub offset: Arc<Mutex<i64>>,
     pub exchanges: Arc<Mutex<Vec<Exchange>>>,
+    /// How many browsers the scenario has made.
+    pub browsers: Arc<Mutex<usize>>,
 }
 
 impl Shared {
@@ -238,6 +245,8 @@ impl Shared {
 /// A browser: one cookie jar, talking to one server.
 pub struct Client {
     base: String,
+    /// Which browser of the scenario this is (1, 2, ...).
+    browser: usize,
     jar: BTreeMap<String, Kept>,
     shared: Shared,
     /// Sent with every request: a browser always says who it is (session protection, from
@@ -247,8 +256,14 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, shared: Shared) -> Client {
+        let browser = {
+            let mut made = shared.browsers.lock().unwrap_or_else(|e| e.into_inner());
+            *made += 1;
+            *made
+        };
         Client {
             base: base.trim_end_matches('/').to_string(),
+            browser,
             jar: BTreeMap::new(),
             shared,
             user_agent: "blackbox (a scenario's browser)".into(),
@@ -345,7 +360,9 @@ impl Client {
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        if !form.is_empty() {
+        // A browser's form post says it is one even with no field in it (an unticked box).
+        let typed = headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
+        if !form.is_empty() || (method == "POST" && !typed) {
             head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
         }
         if !form.is_empty() || method == "POST" {
@@ -359,6 +376,8 @@ impl Client {
             self.keep(&SetCookie::parse(header), now);
         }
         let exchange = Exchange {
+            browser: self.browser,
+            clock: *self.shared.offset.lock().unwrap_or_else(|e| e.into_inner()),
             method: method.into(),
             path: path.into(),
             cookie,

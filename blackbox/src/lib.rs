@@ -12,6 +12,7 @@
 //! `follow`, and every request and response is recorded, so a failing scenario prints the whole
 //! exchange, `Cookie` and `Set-Cookie` headers included.
 
+pub mod diagrams;
 pub mod http;
 pub mod scenario;
 pub mod server;

@@ -90,6 +90,12 @@ impl Visit<'_> {
         self.side == Side::Flask
     }
 
+    /// Now, in seconds since 1970, as this visit's browsers see it (the real time plus what
+    /// `advance` added).
+    pub fn now(&self) -> i64 {
+        self.shared.now()
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> &str {
         &self.server.url
@@ -126,7 +132,13 @@ pub fn run_lesson(lesson: &'static Lesson, side: Side, filter: &str) -> Vec<Outc
     let chosen: Vec<&'static Scenario> = lesson
         .scenarios
         .iter()
-        .filter(|s| filter.is_empty() || lesson.folder.contains(filter) || s.name.contains(filter))
+        .filter(|s| {
+            // `04` is a lesson's number; any other text picks lessons or scenarios by name.
+            let number = filter.len() == 2 && filter.bytes().all(|b| b.is_ascii_digit());
+            filter.is_empty()
+                || (number && lesson.number() == filter)
+                || (!number && (lesson.folder.contains(filter) || s.name.contains(filter)))
+        })
         .collect();
     if chosen.is_empty() {
         return Vec::new();
@@ -152,7 +164,7 @@ pub fn run_lesson(lesson: &'static Lesson, side: Side, filter: &str) -> Vec<Outc
     let offset = Arc::new(Mutex::new(0));
     let mut outcomes = Vec::new();
     for scenario in chosen {
-        let shared = Shared { offset: offset.clone(), exchanges: Arc::default() };
+        let shared = Shared { offset: offset.clone(), ..Shared::default() };
         let mut visit = Visit { side, server: &server, shared: shared.clone() };
         let result = catch_unwind(AssertUnwindSafe(|| (scenario.run)(&mut visit)));
         let exchanges = shared.exchanges.lock().unwrap_or_else(|e| e.into_inner()).clone();

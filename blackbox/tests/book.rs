@@ -20,17 +20,19 @@ pub fn check(lessons: &[&Lesson]) -> Vec<String> {
         let text = fs::read_to_string(&page).unwrap_or_default();
         let shown = page.strip_prefix(root()).unwrap_or(&page).display().to_string();
         for block in python_blocks(&text) {
-            for line in block.lines().filter(|l| !l.trim().is_empty()) {
-                match included_flask_app(line) {
-                    Some(folder) if runs.contains(folder.as_str()) => {}
-                    Some(folder) => failures.push(format!(
+            // One sentence per block: its first line that breaks the rule.
+            let broken = block.lines().filter(|l| !l.trim().is_empty()).find_map(|line| {
+                match included_flask_app(page.parent().unwrap_or(&docs), line) {
+                    Some(folder) if runs.contains(folder.as_str()) => None,
+                    Some(folder) => Some(format!(
                         "{shown}: a Flask block includes from flask/{folder}, which no lesson of the suite runs"
                     )),
-                    None => failures.push(format!(
-                        "{shown}: a Flask block has a line that is not an {{{{#include}}}} of flask/NN-slug/: {line:?}"
+                    None => Some(format!(
+                        "{shown}: a Flask block is typed into the page, not an {{{{#include}}}} of a file in flask/NN-slug/ (first line: {line:?})"
                     )),
                 }
-            }
+            });
+            failures.extend(broken);
         }
     }
 
@@ -106,13 +108,14 @@ fn python_blocks(text: &str) -> Vec<String> {
     blocks
 }
 
-/// `{{#include ../../../flask/04-session-dict/app.py:login}}` → `04-session-dict`.
-fn included_flask_app(line: &str) -> Option<String> {
+/// `{{#include ../../../flask/04-session-dict/app.py:login}}` on a page in `page_dir` →
+/// `04-session-dict`, when the path leads to a file that exists in the workspace's `flask/`.
+fn included_flask_app(page_dir: &Path, line: &str) -> Option<String> {
     let inner = line.trim().strip_prefix("{{#include ")?.strip_suffix("}}")?;
-    let path = inner.split(':').next()?;
-    let rest = &path[path.find("flask/")? + "flask/".len()..];
-    let folder = rest.split('/').next()?;
-    (!path.contains("/../flask") || path.starts_with("../")).then(|| folder.to_string())
+    let path = page_dir.join(inner.split(':').next()?).canonicalize().ok()?;
+    let flask = root().join("flask").canonicalize().ok()?;
+    let folder = path.strip_prefix(flask).ok()?.components().next()?;
+    Some(folder.as_os_str().to_string_lossy().into_owned())
 }
 
 /// The text from `heading` to the next heading of the same level.

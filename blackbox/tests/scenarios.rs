@@ -158,13 +158,26 @@ fn main() {
     for why in &shot_failures {
         eprintln!("\nFAILED the screenshots\n  {why}");
     }
+    // The sequence diagrams (docs/src/diagrams/), after a full run; `just diagrams` writes them.
+    let mut diagram_failures = Vec::new();
+    if filter.is_empty() || blackbox::diagrams::writing() {
+        diagram_failures = blackbox::diagrams::check(LESSONS, &outcomes);
+        if diagram_failures.is_empty() {
+            passed += 1;
+            println!(
+                "the diagrams: each lesson's main flow drawn as its scenario records it today"
+            );
+        }
+    }
+    for why in &diagram_failures {
+        eprintln!("\nFAILED the diagrams\n  {why}");
+    }
     let failed_count = failed.len()
         + usize::from(!book_failures.is_empty())
-        + usize::from(!shot_failures.is_empty());
-    println!(
-        "\nblackbox: {passed} passed, {failed_count} failed ({:.1} s)",
-        started.elapsed().as_secs_f64()
-    );
+        + usize::from(!shot_failures.is_empty())
+        + usize::from(!diagram_failures.is_empty());
+    println!("\nboth sides in {:.1} s", started.elapsed().as_secs_f64());
+    println!("blackbox: {passed} passed, {failed_count} failed");
     if failed_count > 0 {
         std::process::exit(1);
     }

@@ -5,6 +5,7 @@
 use blackbox::http::encode_component;
 use blackbox::{Lesson, Visit, scenario};
 
+// ANCHOR: lesson
 pub static LESSON: Lesson = Lesson {
     folder: "01-raw-cookies",
     clock: false,
@@ -19,7 +20,9 @@ pub static LESSON: Lesson = Lesson {
         ),
     ],
 };
+// ANCHOR_END: lesson
 
+// ANCHOR: flow
 /// The tutorial's flow, step by step (seed 002, "raw cookies": `/set_cookie/<username>`, `/`,
 /// `/delete_cookie`, the same routes as here).
 fn the_tutorials_flow_set_read_and_delete_a_cookie(visit: &mut Visit) {
@@ -47,6 +50,7 @@ fn the_tutorials_flow_set_read_and_delete_a_cookie(visit: &mut Visit) {
     assert_eq!(browser.cookie("username"), None);
     assert!(browser.get("/").says("Hello, Guest!"));
 }
+// ANCHOR_END: flow
 
 /// Nothing protects the value: what the browser sends, the server believes.
 fn the_server_believes_any_cookie_the_browser_sends(visit: &mut Visit) {
@@ -79,6 +83,7 @@ fn a_name_with_spaces_and_accents_comes_back_as_it_was(visit: &mut Visit) {
     assert!(browser.get("/").says("Hello, Jürgen M!"));
 }
 
+// ANCHOR: differs
 fn a_name_over_64_characters_is_refused(visit: &mut Visit) {
     let mut browser = visit.browser();
     let name = "a".repeat(65);
@@ -93,3 +98,4 @@ fn a_name_over_64_characters_is_refused(visit: &mut Visit) {
         assert!(browser.get("/").says(&format!("Hello, {name}!")));
     }
 }
+// ANCHOR_END: differs

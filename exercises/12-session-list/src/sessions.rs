@@ -61,7 +61,8 @@ pub async fn end_other_sessions(
     else {
         return Err(PageError::bad_request("This request has no session.").into());
     };
-    let ended = store::end_others(&db, user_id, &current).await?;
+    let now = site.clock().now().unix_timestamp();
+    let ended = store::end_others(&db, user_id, &current, now).await?;
     let this_browser = login::remember_token(&req);
     remember::end_others(&db, user_id, this_browser.as_deref()).await?;
     let message = match ended {

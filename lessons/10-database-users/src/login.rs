@@ -434,7 +434,8 @@ pub enum SessionProtection {
 /// Flask-Login's session key for the client's identifier, under the same name.
 pub const CLIENT_ID: &str = "_id";
 
-/// Flask-Login's `_create_identifier`: a SHA-512, in hex, of `<address>|<User-Agent>`. The
+/// Flask-Login's `_create_identifier`: a SHA-512, in hex, of `<address>|<User-Agent>` (Flask-Login
+/// 0.6.3 hashes the Python form of the two byte strings, `b'...'|b'...'`: another digest). The
 /// address is the connection's (Flask's `request.remote_addr`), not an `X-Forwarded-For`
 /// header, which any client can write. Not a secret: it only has to differ between clients.
 pub fn identifier(req: &HttpRequest) -> String {

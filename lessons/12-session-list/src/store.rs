@@ -483,11 +483,14 @@ pub async fn of_user(
         .collect())
 }
 
-/// "Log out everywhere else": deletes every session of `user_id` but `keep`; returns how many.
-pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id <> ?")
+/// "Log out everywhere else": deletes every live session of `user_id` but `keep`; returns how
+/// many, the number the list showed. (Expired rows are worth nothing already; the sweeper
+/// takes them.)
+pub async fn end_others(db: &Db, user_id: i64, keep: &str, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id <> ? AND expires_at > ?")
         .bind(user_id)
         .bind(keep)
+        .bind(now)
         .execute(db)
         .await?;
     Ok(done.rows_affected())

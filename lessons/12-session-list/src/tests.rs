@@ -921,6 +921,28 @@ async fn log_out_everywhere_else_ends_the_other_browsers_sessions_and_keeps_this
 }
 // ANCHOR_END: sessions_page
 
+/// The count says what the list showed: a session that had already expired is not one of the
+/// "other sessions" ended (the black-box suite found the lesson counting it).
+#[actix_web::test]
+async fn ending_the_others_counts_only_the_sessions_still_alive() {
+    let clock = Clock::manual(start());
+    let db = db::for_tests().await;
+    let server = server(&clock, &db);
+    let (mut laptop, mut phone) =
+        (client_of(server.clone()).await, client_of(server.clone()).await);
+    log_in_as_browser(&mut laptop, "Laptop").await;
+    log_in_as_browser(&mut phone, "Phone").await;
+    clock.advance(Duration::minutes(3));
+    laptop.get("/protected").await.assert_contains("Logged in as user1");
+    clock.advance(Duration::minutes(3));
+    // The phone has been idle for six minutes: its session ended, and the list does not show it.
+    laptop.get("/sessions").await.assert_not_contains("Phone");
+
+    laptop.post("/sessions/end-others", &[]).await.assert_redirect("/sessions");
+    let page = laptop.get("/sessions").await;
+    assert!(flashes(&page).contains("Ended 0 other sessions."), "{}", page.body());
+}
+
 // ANCHOR: redis
 /// The Redis to test against: `REDIS_URL`. Unset, a test skips with the reason, unless `CI` is
 /// set: then Redis was meant to be there, and its absence is a failure.

@@ -29,9 +29,10 @@ fn safe_next_keeps_local_paths_and_refuses_everything_else() {
 }
 
 #[test]
-fn the_identifier_is_flask_logins_a_sha512_of_address_and_user_agent() {
-    // Python: hashlib.sha512(b"192.0.2.10|Firefox/128.0").hexdigest(), what Flask-Login's
-    // `_create_identifier` gives for the same request.
+fn the_identifier_is_a_sha512_of_address_and_user_agent() {
+    // Python: hashlib.sha512(b"192.0.2.10|Firefox/128.0").hexdigest(). (Flask-Login 0.6.3's
+    // `_create_identifier` hashes `b'192.0.2.10'|b'Firefox/128.0'`, the Python form of the two
+    // byte strings: another digest, used the same way.)
     let req = TestRequest::default()
         .peer_addr("192.0.2.10:50123".parse().unwrap())
         .insert_header((USER_AGENT, "Firefox/128.0"))
