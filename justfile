@@ -108,7 +108,16 @@ e2e:
     fi
     # The lesson binaries the tests start (all of them: a new lesson needs no change here).
     cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
-    cargo test --quiet -p e2e --test browser
+    cargo test --quiet -p e2e --lib --test browser
+
+# docs/src/screenshots/: the shots of blackbox/src/shots.rs, taken in headless Chromium (and
+# chromedriver) from the lesson binaries, and manifest.txt, the pages' fingerprints `just test` checks.
+# Take again the screenshots whose page changed: `just screenshots`; `just screenshots 05`: lesson 05's, `webp`: all.
+screenshots filter="":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    cargo build --quiet $(for l in $(scripts/lesson list); do echo -p "lesson-$l"; done)
+    cargo run --quiet -p e2e --bin screenshots -- {{filter}}
 
 # A bounded load on loopback against lesson NN's release build: `just load 04` (04, 07, 09).
 # Every virtual user has its own cookie jar and username; fails on any error or cross-talk.

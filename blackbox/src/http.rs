@@ -207,6 +207,22 @@ struct Kept {
     path: String,
     /// Seconds since 1970 when the browser forgets it; `None`: when the browser closes.
     expires: Option<i64>,
+    http_only: bool,
+    same_site: Option<String>,
+}
+
+/// A cookie in the jar, as a browser's developer tools list it: what the screenshot tool
+/// (`just screenshots`) copies into a real browser.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JarCookie {
+    pub name: String,
+    pub value: String,
+    pub path: String,
+    /// Seconds since 1970 when the browser forgets it; `None`: when the browser closes.
+    pub expires: Option<i64>,
+    pub http_only: bool,
+    /// `Lax`, `Strict` or `None`, as the `Set-Cookie` said; `None` when it said nothing.
+    pub same_site: Option<String>,
 }
 
 /// What the server and every client of one scenario share: the clock offset (`Visit::advance`
@@ -271,6 +287,28 @@ impl Client {
         self.get(&location)
     }
 
+    /// Another browser on the same server and clock, with an empty cookie jar.
+    pub fn another(&self) -> Client {
+        Client::new(&self.base, self.shared.clone())
+    }
+
+    /// Every cookie the jar keeps (the expired ones left out), in the order it sends them.
+    pub fn cookies(&self) -> Vec<JarCookie> {
+        let now = self.shared.now();
+        self.jar
+            .iter()
+            .filter(|(_, kept)| kept.expires.is_none_or(|at| at > now))
+            .map(|(name, kept)| JarCookie {
+                name: name.clone(),
+                value: kept.value.clone(),
+                path: kept.path.clone(),
+                expires: kept.expires,
+                http_only: kept.http_only,
+                same_site: kept.same_site.clone(),
+            })
+            .collect()
+    }
+
     /// The value the jar would send for this cookie name on `/`, if it keeps one.
     pub fn cookie(&self, name: &str) -> Option<String> {
         let now = self.shared.now();
@@ -280,7 +318,14 @@ impl Client {
     /// Put a cookie in the jar by hand (what a user can do in the developer tools), or change
     /// the one there.
     pub fn set_cookie(&mut self, name: &str, value: &str) {
-        self.jar.insert(name.into(), Kept { value: value.into(), path: "/".into(), expires: None });
+        let kept = Kept {
+            value: value.into(),
+            path: "/".into(),
+            expires: None,
+            http_only: false,
+            same_site: None,
+        };
+        self.jar.insert(name.into(), kept);
     }
 
     /// Forget one cookie, or (`None`) every cookie that lasts until the browser closes: what
@@ -353,7 +398,14 @@ impl Client {
         }
         let path = cookie.attribute("path").unwrap_or("/").to_string();
         let expires = cookie.lifetime_at(now).map(|seconds| now + seconds);
-        self.jar.insert(cookie.name.clone(), Kept { value: cookie.value.clone(), path, expires });
+        let kept = Kept {
+            value: cookie.value.clone(),
+            path,
+            expires,
+            http_only: cookie.has("httponly"),
+            same_site: cookie.attribute("samesite").map(str::to_string),
+        };
+        self.jar.insert(cookie.name.clone(), kept);
     }
 
     fn cookie_header(&mut self, path: &str) -> Option<String> {

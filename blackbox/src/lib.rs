@@ -16,6 +16,7 @@ pub mod diagrams;
 pub mod http;
 pub mod scenario;
 pub mod server;
+pub mod shots;
 
 pub use http::{Client, Exchange, Response, SetCookie};
 pub use scenario::{Lesson, Scenario, Side, Visit};

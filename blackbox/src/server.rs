@@ -109,6 +109,9 @@ impl Server {
             .env("SECRET_KEY", random_key()?)
             .env_remove("REDIS_URL")
             .env_remove("SESSION_COOKIE_SECURE")
+            // The default lifetime (5 minutes), whatever the shell says: the pages and the
+            // screenshots' fingerprints show it.
+            .env_remove("SESSION_LIFETIME")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);

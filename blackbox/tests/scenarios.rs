@@ -130,7 +130,7 @@ fn main() {
     }
 
     // The book's side of the promise, when the whole suite runs.
-    let mut book_failures = Vec::new();
+    let (mut book_failures, mut shot_failures) = (Vec::new(), Vec::new());
     if filter.is_empty() {
         book_failures = book::check(LESSONS);
         if book_failures.is_empty() {
@@ -138,6 +138,12 @@ fn main() {
             println!(
                 "the book: every Flask block is a file this suite runs; every page lists its differences"
             );
+        }
+        // The screenshots: each shot's page, fetched again, still the one in its picture.
+        shot_failures = blackbox::shots::check();
+        if shot_failures.is_empty() {
+            passed += 1;
+            println!("the screenshots: every shot's page is the one its picture shows");
         }
     }
 
@@ -148,6 +154,9 @@ fn main() {
     }
     for why in &book_failures {
         eprintln!("\nFAILED the book\n  {why}");
+    }
+    for why in &shot_failures {
+        eprintln!("\nFAILED the screenshots\n  {why}");
     }
     // The sequence diagrams (docs/src/diagrams/), after a full run; `just diagrams` writes them.
     let mut diagram_failures = Vec::new();
@@ -165,6 +174,7 @@ fn main() {
     }
     let failed_count = failed.len()
         + usize::from(!book_failures.is_empty())
+        + usize::from(!shot_failures.is_empty())
         + usize::from(!diagram_failures.is_empty());
     println!("\nboth sides in {:.1} s", started.elapsed().as_secs_f64());
     println!("blackbox: {passed} passed, {failed_count} failed");

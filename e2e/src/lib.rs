@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
-use thirtyfour::{ChromeCapabilities, ChromiumLikeCapabilities, Cookie};
+use thirtyfour::{ChromeCapabilities, ChromiumLikeCapabilities, Cookie, SameSite};
 
 /// How long to wait for a server or chromedriver to listen, or for a page to show something.
 /// A wait, not a timing assertion: on a fast machine it ends at once.
@@ -66,18 +66,24 @@ pub fn tools() -> Option<Tools> {
     }
 }
 
-/// The workspace's `target/debug` (or `$CARGO_TARGET_DIR/debug`), where `just e2e` builds the
-/// lesson binaries.
-fn binaries() -> PathBuf {
+/// The workspace's `target/debug` (or `$CARGO_TARGET_DIR/debug`): this run's scratch folder.
+fn target_debug() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     target.join("debug")
 }
 
+/// Where `just e2e` builds the lesson binaries: `target/debug`, or the folder
+/// `BLACKBOX_BINARIES` names (as for the black-box suite: a worktree can use the main
+/// checkout's).
+fn binaries() -> PathBuf {
+    std::env::var_os("BLACKBOX_BINARIES").map(PathBuf::from).unwrap_or_else(target_debug)
+}
+
 /// A folder for this run's logs and profiles, under the target folder.
 fn scratch() -> PathBuf {
-    let dir = binaries().join("e2e").join(std::process::id().to_string());
+    let dir = target_debug().join("e2e").join(std::process::id().to_string());
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     // Without `..` in it: chromedriver looks for the DevToolsActivePort file Chromium writes in
     // the profile at the path as given, and Chromium writes it at the resolved path.
@@ -174,6 +180,10 @@ impl Server {
             // SQLite file too: the store that can list and end a user's sessions.
             .env("DATABASE_URL", format!("sqlite://{}", database.0.join("lesson.db").display()))
             .env_remove("REDIS_URL")
+            // Plain HTTP on loopback and the default session lifetime, as the black-box suite
+            // runs them.
+            .env_remove("SESSION_COOKIE_SECURE")
+            .env_remove("SESSION_LIFETIME")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -192,23 +202,10 @@ impl Server {
     }
 }
 
-/// A fresh `SECRET_KEY`: 64 random bytes in URL-safe base64, the form `just secret` prints.
-/// (Made here rather than with `shared`: depending on it would build the whole actix-web stack
-/// a second time, with the tokio features this crate's WebDriver client adds.)
+/// A fresh `SECRET_KEY`: the black-box suite's (std only: depending on `shared` would build the
+/// whole actix-web stack a second time, with the tokio features this crate's WebDriver client adds).
 fn random_key() -> String {
-    let mut bytes = [0u8; 64];
-    File::open("/dev/urandom")
-        .and_then(|mut random| std::io::Read::read_exact(&mut random, &mut bytes))
-        .expect("random bytes from /dev/urandom");
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut text = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            text.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    text
+    blackbox::server::random_key().expect("a random SECRET_KEY")
 }
 
 /// A chromedriver on a free loopback port; one per test, so tests stay independent.
@@ -409,9 +406,117 @@ impl Browser {
         self.driver().delete_cookie(name).await.expect("the cookie is deleted");
     }
 
+    /// Puts cookies in the browser, as a user can in the developer tools (`HttpOnly` ones
+    /// too): the screenshot tool copies a client's jar this way. The browser must be showing a
+    /// page of the cookies' site (127.0.0.1) first.
+    pub async fn add_cookies(&self, cookies: &[blackbox::http::JarCookie]) {
+        for kept in cookies {
+            let mut cookie = Cookie::new(kept.name.clone(), kept.value.clone());
+            cookie.set_path(kept.path.clone());
+            cookie.set_http_only(kept.http_only);
+            cookie.expiry = kept.expires;
+            match kept.same_site.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                Some("strict") => cookie.set_same_site(SameSite::Strict),
+                Some("lax") => cookie.set_same_site(SameSite::Lax),
+                _ => {}
+            }
+            self.driver()
+                .add_cookie(cookie)
+                .await
+                .unwrap_or_else(|e| panic!("cannot add the cookie {}: {e}", kept.name));
+        }
+    }
+
+    /// Sends this `User-Agent` (and shows it to scripts) from now on, through the DevTools
+    /// protocol.
+    pub async fn set_user_agent(&self, user_agent: &str) {
+        let cdp = self.driver().cdp();
+        cdp.emulation().set_user_agent_override(user_agent).await.expect("a User-Agent override");
+    }
+
+    /// The whole page, `width` CSS pixels wide and as tall as its content, as WebP of that
+    /// `quality` (0 to 100): the DevTools protocol's `Page.captureScreenshot`, which
+    /// chromedriver passes on (`goog/cdp/execute`).
+    pub async fn screenshot_webp(&self, width: u32, quality: u32) -> Vec<u8> {
+        use thirtyfour::cdp::domains::page::{CaptureScreenshot, ImageFormat};
+        let cdp = self.driver().cdp();
+        let emulation = cdp.emulation();
+        // No scroll bars: a page wider than the window (a long id in the inspector) is cut at
+        // its right edge, as a reader's window would cut it, without a bar across the picture.
+        let hidden = std::collections::HashMap::from([("hidden", true)]);
+        cdp.send_raw("Emulation.setScrollbarsHidden", hidden).await.expect("scroll bars hidden");
+        // Laid out at the width first, then measured, then made as tall as it is.
+        emulation.set_device_metrics_override(width, 600, 1.0, false).await.expect("a viewport");
+        let height = self
+            .driver()
+            .execute("return document.documentElement.scrollHeight", Vec::new())
+            .await
+            .ok()
+            .and_then(|ret| ret.convert::<u32>().ok())
+            .expect("the page's height");
+        emulation.set_device_metrics_override(width, height, 1.0, false).await.expect("a viewport");
+        let shot = CaptureScreenshot {
+            format: Some(ImageFormat::Webp),
+            quality: Some(quality),
+            capture_beyond_viewport: None,
+        };
+        let data = cdp.send(shot).await.expect("a screenshot from Page.captureScreenshot").data;
+        base64_decode(&data).expect("the screenshot in base64")
+    }
+
     /// Closes the browser (its profile stays on disk).
     pub async fn quit(mut self) {
         let driver = self.driver.take().expect("the browser is open until `quit`");
         driver.quit().await.expect("Chromium quits");
+    }
+}
+
+/// Standard base64 (`A-Z a-z 0-9 + /`, `=` padding) to bytes: what the DevTools protocol
+/// sends images in. `None` for anything else.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(
+            match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return None,
+            }
+            .into(),
+        )
+    };
+    let text = text.trim_end_matches('=').as_bytes();
+    let mut bytes = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .try_fold(0u32, |n, (i, c)| value(*c).map(|v| n | v << (18 - 6 * i)))?;
+        let keep = match chunk.len() {
+            4 => 3,
+            3 => 2,
+            2 => 1,
+            _ => return None,
+        };
+        bytes.extend_from_slice(&n.to_be_bytes()[1..=keep]);
+    }
+    Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_is_decoded_with_and_without_padding() {
+        assert_eq!(base64_decode("").as_deref(), Some(&b""[..]));
+        assert_eq!(base64_decode("Zg==").as_deref(), Some(&b"f"[..]));
+        assert_eq!(base64_decode("Zm8=").as_deref(), Some(&b"fo"[..]));
+        assert_eq!(base64_decode("Zm9vYmFy").as_deref(), Some(&b"foobar"[..]));
+        assert_eq!(base64_decode("UklGRv/+").as_deref(), Some(&b"RIFF\xff\xfe"[..]));
+        assert_eq!(base64_decode("Z!=="), None);
+        assert_eq!(base64_decode("Z"), None);
     }
 }
