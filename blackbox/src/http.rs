@@ -455,7 +455,9 @@ fn send(base: &str, head: &[u8], body: &[u8]) -> Result<Response, String> {
     let address = base.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).map_err(|e| format!("connect {address}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
-    stream.write_all(head).and_then(|_| stream.write_all(body)).map_err(|e| e.to_string())?;
+    // One write, head and body together, as one packet: a server that looks at the body only
+    // if it has already arrived (Werkzeug draining an unread body) sees it.
+    stream.write_all(&[head, body].concat()).map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).map_err(|e| format!("reading the response: {e}"))?;
     parse_response(&raw)
