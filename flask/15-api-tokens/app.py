@@ -105,17 +105,24 @@ def load_user(user_id):
 
 
 # ANCHOR: request_loader
+def api_token_owner(token):
+    """The user id of an API token, or None. Each use is recorded, for the tokens page."""
+    row = ApiToken.query.filter_by(token_hash=sha256(token)).first()
+    if row is None:
+        return None
+    row.last_used = int(time.time())
+    db.session.commit()
+    return row.user_id
+
+
 def token_user():
-    """The user of this request's `Authorization: Bearer <API token>`, or None."""
+    """The user of this request's `Authorization: Bearer <token>`, or None; asked once."""
     if "token_user" not in g:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        row = None
+        user_id = None
         if scheme.lower() == "bearer" and token:
-            row = ApiToken.query.filter_by(token_hash=sha256(token)).first()
-        if row:
-            row.last_used = int(time.time())
-            db.session.commit()
-        g.token_user = db.session.get(User, row.user_id) if row else None
+            user_id, g.carrier = api_token_owner(token), "api token"
+        g.token_user = db.session.get(User, user_id) if user_id else None
     return g.token_user
 
 
@@ -124,7 +131,7 @@ def token_user():
 def load_user_from_request(request):
     user = token_user()
     if user:
-        g.via = "api token"
+        g.via = g.carrier
     return user
 # ANCHOR_END: request_loader
 
