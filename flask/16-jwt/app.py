@@ -125,7 +125,6 @@ def jwt_subject(token):
 # ANCHOR_END: jwt
 
 
-# ANCHOR: request_loader
 def api_token_owner(token):
     """The user id of an API token, or None. Each use is recorded, for the tokens page."""
     row = ApiToken.query.filter_by(token_hash=sha256(token)).first()
@@ -136,6 +135,7 @@ def api_token_owner(token):
     return row.user_id
 
 
+# ANCHOR: request_loader
 def token_user():
     """The user of this request's `Authorization: Bearer <token>`, or None; asked once."""
     if "token_user" not in g:
