@@ -193,6 +193,13 @@ def needs_refresh():
 # ANCHOR_END: unauthorized
 
 
+@app.before_request
+def read_the_body():
+    # Every body is read: Werkzeug's development server drains one a view left unread by waiting
+    # for the client to hang up, while the client waits for the end of the answer.
+    request.get_data()
+
+
 # ANCHOR: csrf
 @app.before_request
 def check_csrf():
@@ -353,6 +360,8 @@ def sessions():
 @app.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
+    if not session:  # signed in by a token: no session of this request's to keep
+        abort(400, "This request has no session.")
     mine = app.session_interface.key_prefix + session.sid
     ended = 0
     for row, _ in list(sessions_of(current_user.id)):
