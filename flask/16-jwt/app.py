@@ -1,52 +1,59 @@
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jwt  # PyJWT
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher  # argon2-cffi
 from argon2.exceptions import VerificationError
-from flask import (Flask, abort, flash, g, jsonify, make_response, redirect, render_template,
-                   request, session, url_for)
-from flask_login import (LoginManager, UserMixin, current_user, fresh_login_required, login_fresh,
-                         login_required, login_url, login_user, logout_user)
+from flask import (
+    Flask,
+    abort,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    fresh_login_required,
+    login_fresh,
+    login_required,
+    login_url,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 from flask_session import Session
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf import CSRFProtect
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-PORT = int(os.environ.get("PORT", 8116))  # `just flask 16`: the lesson's port + 100
-
+# ANCHOR: model
 app = Flask(__name__)
 app.secret_key = os.environ["SECRET_KEY"]
-app.config.update(
-    SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", "sqlite://"),  # in memory unless set
-    PERMANENT_SESSION_LIFETIME=timedelta(minutes=5),
-    SESSION_TYPE="sqlalchemy",
-    SESSION_PERMANENT=False,  # a browser-session cookie, as in the Rust lessons
-    SESSION_COOKIE_SAMESITE="Lax",
-    REMEMBER_COOKIE_DURATION=timedelta(days=14),
-    REMEMBER_COOKIE_SAMESITE="Lax",
-    WTF_CSRF_CHECK_DEFAULT=False,  # checked in check_csrf below, where a good API token needs none
-)
+app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]  # just flask 16: data/flask-16.db
 db = SQLAlchemy(app)
-app.config["SESSION_SQLALCHEMY"] = db
-Session(app)
-csrf = CSRFProtect(app)
-hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)  # Argon2id, OWASP's minimum
-DUMMY_HASH = hasher.hash(secrets.token_hex(16))  # checked for unknown users: the same work
-login_manager = LoginManager(app)
-login_manager.login_message = "Please log in to access this page."
-login_manager.needs_refresh_message = "Please give your password again to access this page."
+# Argon2id with the Rust lessons' parameters (OWASP's minimum); argon2-cffi's default is heavier.
+hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # The Rust lessons' list: about 1 000 of the most used passwords of 8+ characters, lowercase.
 COMMON_PASSWORDS = set(
-    (Path(__file__).parent / "../../shared/src/common-passwords.txt").read_text().split())
+    (Path(__file__).parents[2] / "shared/src/common-passwords.txt").read_text().split()
+)
 
 
 class User(UserMixin, db.Model):
@@ -57,20 +64,23 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String, nullable=False)
 
 
+# ANCHOR: woof
 class Woof(db.Model):
     __tablename__ = "woofs"
+    __table_args__ = (db.CheckConstraint("length(body) BETWEEN 1 AND 280"),)
     id = db.Column(db.Integer, primary_key=True)
-    author_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    author_id = db.Column(db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     body = db.Column(db.String(280), nullable=False)
     created_at = db.Column(db.Integer, nullable=False, default=lambda: int(time.time()))
     author = db.relationship("User")
+# ANCHOR_END: woof
 
 
-# ANCHOR: model
+# ANCHOR: token_model
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    user_id = db.Column(db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     name = db.Column(db.String(64), nullable=False)
     token_hash = db.Column(db.String(64), unique=True, nullable=False)  # never the token
     created_at = db.Column(db.Integer, nullable=False, default=lambda: int(time.time()))
@@ -79,31 +89,57 @@ class ApiToken(db.Model):
 
 def sha256(text):
     return hashlib.sha256(text.encode()).hexdigest()
+# ANCHOR_END: token_model
+
+
+# Lesson 08's user1 / mypassword, whom the Rust lesson's second migration adds.
+USER1_HASH = "$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ$raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs"
+with app.app_context():
+    db.create_all()  # makes the missing tables; it never changes one that exists
+    if User.query.first() is None:
+        user1 = User(username="user1", email="user1@example.com", password_hash=USER1_HASH)
+        db.session.add(user1)
+        db.session.commit()
 # ANCHOR_END: model
 
-
-with app.app_context():
-    db.create_all()
-    if not User.query.filter_by(username="user1").first():  # the Rust lessons' demo user
-        db.session.add(User(username="user1", email="user1@example.com", password_hash=(
-            "$argon2id$v=19$m=19456,t=2,p=1$YIxTCDkufcv4BfwLVtoHhQ"
-            "$raeiY6P3z6I6T76E6eRKSqGuKU767bGJ6JTnsEeHAgs")))
-        db.session.commit()
-
-
-@app.template_filter("when")
-def when(unix):
-    return datetime.fromtimestamp(unix, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-@app.context_processor
-def freshness():
-    return {"fresh": login_fresh()}
+app.config.update(
+    SESSION_COOKIE_SAMESITE="Lax",
+    REMEMBER_COOKIE_DURATION=timedelta(days=14),
+    REMEMBER_COOKIE_SAMESITE="Lax",
+)
+# ANCHOR: session
+# Flask-Session: `session` is a row of the table `sessions`, in the lesson's database, and the
+# cookie carries only the row's random id.
+app.config.update(
+    SESSION_TYPE="sqlalchemy",
+    SESSION_SQLALCHEMY=db,
+    SESSION_PERMANENT=False,  # the cookie ends with the browser, as the Rust lesson's does
+    PERMANENT_SESSION_LIFETIME=timedelta(minutes=5),  # the row's: 5 minutes from its last use
+)
+Session(app)
+# ANCHOR_END: session
+# ANCHOR: csrf
+# Every POST, PUT, PATCH and DELETE must carry the form's `csrf_token` (a template puts it there
+# with `{{ csrf_token() }}`); a missing or wrong one is a CSRFError, 400, before the view runs.
+# Checked by `check_csrf` below, where a good API token needs none.
+app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+csrf = CSRFProtect(app)
+# ANCHOR_END: csrf
+# ANCHOR: loader
+login_manager = LoginManager(app)
+login_manager.login_view = "login"
+login_manager.login_message = "Please log in to access this page."
+login_manager.login_message_category = "info"
+login_manager.refresh_view = "login"
+login_manager.needs_refresh_message = "Please give your password again to access this page."
+login_manager.needs_refresh_message_category = "info"
+app.add_template_global(login_fresh)
 
 
 @login_manager.user_loader
 def load_user(user_id):
     return db.session.get(User, int(user_id))
+# ANCHOR_END: loader
 
 
 # ANCHOR: jwt
@@ -171,9 +207,9 @@ def error_401(message):
     return response
 
 
-def to_login(message):
-    flash(message, "info")
-    return redirect(login_url("login", request.url), code=303)
+def to_login(message, category):  # what Flask-Login does without a handler
+    flash(message, category)
+    return redirect(login_url(login_manager.login_view, request.url))
 
 
 @login_manager.unauthorized_handler  # for login_required
@@ -181,7 +217,7 @@ def unauthorized():
     if wants_json():
         return error_401("Authentication required: send `Authorization: Bearer <token>`, "
                          "with an API token from /tokens or a JWT from POST /api/token.")
-    return to_login(login_manager.login_message)
+    return to_login(login_manager.login_message, login_manager.login_message_category)
 
 
 @login_manager.needs_refresh_handler  # for fresh_login_required
@@ -189,7 +225,8 @@ def needs_refresh():
     if wants_json():
         return error_401("This page needs a login with the password, in a browser; "
                          "a token is not enough.")
-    return to_login(login_manager.needs_refresh_message)
+    return to_login(login_manager.needs_refresh_message,
+                    login_manager.needs_refresh_message_category)
 # ANCHOR_END: unauthorized
 
 
@@ -200,35 +237,29 @@ def read_the_body():
     request.get_data()
 
 
-# ANCHOR: csrf
+# ANCHOR: csrf_check
 @app.before_request
 def check_csrf():
-    if request.method != "POST":
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     if token_user():
         return  # a good token: its own credentials, which no other site can make a browser send
     if request.path.startswith("/api/") and not current_user.is_authenticated:
         return  # nobody: login_required answers 401
     csrf.protect()  # the browser's cookies: the form must carry the session's csrf_token
-# ANCHOR_END: csrf
+# ANCHOR_END: csrf_check
 
 
-def error_answer(status, message):
-    if request.path.startswith("/api/"):
-        return jsonify(error=message), status
-    return render_template("error.html", status=status, message=message), status
+DUMMY = hasher.hash(os.urandom(16).hex())  # for unknown users: the same work
 
 
-@app.errorhandler(CSRFError)
-def csrf_refused(error):
-    return error_answer(403, "This form is out of date or did not come from this site (its CSRF "
-                             "token is missing or wrong). Go back, reload the page, and send it "
-                             "again.")
-
-
-@app.errorhandler(HTTPException)
-def http_error(error):
-    return error_answer(error.code, error.description)
+def check(username, password):
+    user = User.query.filter_by(username=username).first()  # any case: the column is NOCASE
+    try:
+        hasher.verify(user.password_hash if user else DUMMY, password)
+    except VerificationError:
+        return None
+    return user
 
 
 def is_safe(next_url):
@@ -240,155 +271,18 @@ def is_safe(next_url):
     return next_url.isascii() and next_url.isprintable() and " " not in next_url
 
 
-def check_password(username, password):
-    user = User.query.filter_by(username=username).first()
-    try:
-        hasher.verify(user.password_hash if user else DUMMY_HASH, password)
-    except VerificationError:
-        return None
-    return user
-
-
-@app.route("/login", methods=["GET", "POST"])
-def login():
-    next_url = request.values.get("next", "")
-    landing = next_url if is_safe(next_url) else url_for("protected")
-    if request.method == "GET":
-        if current_user.is_authenticated and login_fresh():
-            return redirect(landing, code=303)
-        return render_template("login.html", next=next_url)
-    username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
-    user = check_password(username, password) if username and password else None
-    if user is None:
-        flash("Wrong username or password." if username and password
-              else "Please enter a username and a password.", "error")
-        return redirect(login_url("login", next_url or None), code=303)
-    app.session_interface.regenerate(session)  # a new session id: one planted before is worthless
-    session.clear()
-    login_user(user, remember="remember" in request.form)
-    session["_user_agent"] = request.user_agent.string[:200]  # for /sessions
-    flash(f"Logged in as {user.username}.", "success")
-    return redirect(landing, code=303)
-
-
-@app.get("/logout")
-def logout_page():
-    return render_template("logout.html")
-
-
-@app.post("/logout")
-def logout():
-    session.clear()  # the whole session (its row and its cookie)...
-    logout_user()    # ...and the remember cookie
-    return redirect(url_for("login"), code=303)
-
-
-def registration_problem(username, email, password):
-    if not re.fullmatch(r"[A-Za-z0-9._-]{3,32}", username):
-        return "A username is 3 to 32 letters, digits, dots, dashes or underscores."
-    if len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]", email):
-        return "Please enter a valid e-mail address."
-    if len(password) < 8:
-        return "A password needs at least 8 characters."
-    if len(password) > 1024:
-        return "A password can have at most 1024 characters."
-    if password.lower() in COMMON_PASSWORDS:
-        return "That password is one of the most common ones; please choose another."
-    return None
-
-
-@app.route("/register", methods=["GET", "POST"])
-def register():
-    if request.method == "GET":
-        return render_template("register.html")
-    username = request.form.get("username", "").strip()
-    email = request.form.get("email", "").strip()
-    password = request.form.get("password", "")
-    if message := registration_problem(username, email, password):
-        return render_template("register.html", error=message, username=username, email=email), 422
-    db.session.add(User(username=username, email=email, password_hash=hasher.hash(password)))
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        message = ("That e-mail address is already registered." if "users.email" in str(error.orig)
-                   else "That username is taken; please choose another.")
-        return render_template("register.html", error=message, username=username, email=email), 409
-    flash(f"Welcome, {username}! You can log in now.", "success")
-    return redirect(url_for("login"), code=303)
-
-
-@app.get("/protected")
-@login_required
-def protected():
-    return render_template("protected.html")
-
-
-@app.get("/settings")
-@fresh_login_required
-def settings():
-    return render_template("settings.html")
-
-
-@app.get("/session")
-def show_session():
-    return render_template("session.html", entries=sorted(session.items()))
-
-
-def sessions_of(user_id):
-    """This user's live sessions. Flask-Session's table has no owner column: each row is read."""
-    interface = app.session_interface
-    model = interface.sql_session_model
-    for row in model.query.filter(model.expiry > datetime.utcnow()):
-        data = interface.serializer.decode(row.data)
-        if data.get("_user_id") == str(user_id):
-            yield row, data
-
-
-@app.get("/sessions")
-@login_required
-def sessions():
-    mine = app.session_interface.key_prefix + session.sid
-    rows = [{"user_agent": data.get("_user_agent", "(unknown)"), "current": row.session_id == mine,
-             "last_seen": when((row.expiry - app.permanent_session_lifetime)
-                               .replace(tzinfo=timezone.utc).timestamp())}
-            for row, data in sessions_of(current_user.id)]
-    return render_template("sessions.html", sessions=rows)
-
-
-@app.post("/sessions/end-others")
-@login_required
-def end_other_sessions():
-    if not session:  # signed in by a token: no session of this request's to keep
-        abort(400, "This request has no session.")
-    mine = app.session_interface.key_prefix + session.sid
-    ended = 0
-    for row, _ in list(sessions_of(current_user.id)):
-        if row.session_id != mine:
-            db.session.delete(row)
-            ended += 1
-    db.session.commit()
-    flash(f"Ended {ended} other session{'s' if ended != 1 else ''}.", "success")
-    return redirect(url_for("sessions"), code=303)
-
-
-def timeline_woofs(author_id=None):
-    query = Woof.query if author_id is None else Woof.query.filter_by(author_id=author_id)
+# ANCHOR: woofs
+def newest_first(query):
     return query.order_by(Woof.created_at.desc(), Woof.id.desc()).limit(50).all()
-
-
-def woof_problem(body):
-    if not body:
-        return "A woof needs at least one character."
-    if len(body) > 280:
-        return "A woof has at most 280 characters."
-    return None
 
 
 @app.get("/")
 def timeline():
-    return render_template("index.html", woofs=timeline_woofs(),
+    return timeline_page()
+
+
+def timeline_page(error=None, draft=""):  # after a refused woof: the reason and the text
+    return render_template("index.html", error=error, draft=draft, woofs=newest_first(Woof.query),
                            users=User.query.order_by(User.username).all())
 
 
@@ -397,17 +291,18 @@ def dog(username):
     dog = User.query.filter_by(username=username).first()
     if dog is None:
         abort(404, "There is no dog of that name.")
-    return render_template("dog.html", dog=dog.username, woofs=timeline_woofs(dog.id))
+    return render_template("dog.html", dog=dog.username,
+                           woofs=newest_first(Woof.query.filter_by(author=dog)))
 
 
 @app.post("/woofs")
 @login_required
 def post_woof():
     body = request.form.get("body", "").strip()
-    if error := woof_problem(body):
-        return render_template("index.html", error=error, draft=request.form.get("body", ""),
-                               woofs=timeline_woofs(),
-                               users=User.query.order_by(User.username).all()), 422
+    if not 1 <= len(body) <= 280:
+        error = ("A woof has at most 280 characters." if body
+                 else "A woof needs at least one character.")
+        return timeline_page(error, request.form.get("body", "")), 422
     db.session.add(Woof(author_id=current_user.id, body=body))
     db.session.commit()
     flash("Woof!", "success")
@@ -428,13 +323,178 @@ def delete_woof(woof_id):
     return redirect(url_for("timeline"), code=303)
 
 
+@app.errorhandler(HTTPException)
+def error_page(error):  # abort(403, "..."): the status, and the sentence on a page
+    if request.path.startswith("/api/"):
+        return jsonify(error=error.description), error.code  # or in JSON, for a program
+    return render_template("error.html", error=error), error.code
+# ANCHOR_END: woofs
+
+
+# ANCHOR: register
+def problem(username, email, password):
+    if not re.fullmatch(r"[A-Za-z0-9._-]{3,32}", username):
+        return "A username is 3 to 32 letters, digits, dots, dashes or underscores."
+    if len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]", email):
+        return "Please enter a valid e-mail address."
+    if len(password) < 8:
+        return "A password needs at least 8 characters."
+    if len(password) > 1024:
+        return "A password can have at most 1024 characters."
+    if password.lower() in COMMON_PASSWORDS:
+        return "That password is one of the most common ones; please choose another."
+    return None
+
+
+@app.route("/register", methods=["GET", "POST"])
+def register():
+    if request.method == "GET":
+        return render_template("register.html")
+    username = request.form.get("username", "").strip()
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    if message := problem(username, email, password):
+        return render_template("register.html", error=message, username=username, email=email), 422
+    db.session.add(User(username=username, email=email, password_hash=hasher.hash(password)))
+    try:
+        db.session.commit()  # one INSERT: all of it, or nothing
+    except IntegrityError as error:
+        db.session.rollback()
+        if "users.email" in str(error.orig):
+            message = "That e-mail address is already registered."
+        else:
+            message = "That username is taken; please choose another."
+        return render_template("register.html", error=message, username=username, email=email), 409
+    flash(f"Welcome, {username}! You can log in now.", "success")
+    return redirect(url_for("login"), code=303)
+# ANCHOR_END: register
+
+
+# ANCHOR: login
+@app.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        if current_user.is_authenticated and login_fresh():
+            return redirect(next_url if is_safe(next_url) else url_for("protected"), code=303)
+        return render_template("login.html", next=next_url)
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        flash("Please enter a username and a password.", "error")
+        return redirect(url_for("login", next=next_url or None), code=303)
+    user = check(username, password)
+    if user is None:
+        flash("Wrong username or password.", "error")
+        return redirect(url_for("login", next=next_url or None), code=303)
+    # `session.clear()` keeps the session's id, and so its row: a new id first, the old row gone.
+    app.session_interface.regenerate(session)
+    session.clear()
+    login_user(user, remember="remember" in request.form)
+    flash(f"Logged in as {user.username}.", "success")
+    return redirect(next_url if is_safe(next_url) else url_for("protected"), code=303)
+
+
+@user_loaded_from_cookie.connect_via(app)
+def new_session_id(sender, user):
+    """A login by the remember cookie gets a new session id too: the old one may be planted."""
+    app.session_interface.regenerate(session)
+# ANCHOR_END: login
+
+
+@app.get("/protected")
+@login_required
+def protected():
+    return render_template("protected.html")
+
+
+@app.get("/settings")
+@fresh_login_required
+def settings():
+    return render_template("settings.html")
+
+
+@app.get("/logout")
+def logout_page():
+    return render_template("logout.html")
+
+
+# ANCHOR: logout
+@app.post("/logout")
+def logout():
+    session.clear()  # an empty session: Flask-Session deletes its row, and the cookie
+    logout_user()
+    return redirect(url_for("login"), code=303)
+# ANCHOR_END: logout
+
+
+@app.get("/session")
+def show_session():
+    entries = sorted((key, json.dumps(value)) for key, value in session.items())
+    return render_template("session.html", entries=entries)
+
+
+# ANCHOR: sessions
+# Flask-Session's table keeps each session under its id, with no owner column. So the session
+# keeps its own browser and times, and the list reads every live row to find the user's own.
+@app.after_request
+def track(response):
+    if session.get("_user_id"):  # a login the session holds; a token's is not kept there
+        session.setdefault("_user_agent", request.headers.get("User-Agent", "")[:200])
+        session.setdefault("_signed_in", int(time.time()))
+        session["_last_seen"] = int(time.time())
+    return response
+
+
+def sessions_of(user):
+    """The user's live sessions: (row, dictionary), out of Flask-Session's table."""
+    store = app.session_interface
+    Row = store.sql_session_model
+    for row in Row.query.filter(Row.expiry > datetime.utcnow()):  # naive UTC, as Flask-Session
+        data = store.serializer.decode(row.data)
+        if data.get("_user_id") == user.get_id():
+            yield row, data
+
+
+def this_session(row):
+    return row.session_id == app.session_interface.key_prefix + session.sid
+
+
+@app.get("/sessions")
+@login_required
+def sessions():
+    mine = [dict(data, current=this_session(row)) for row, data in sessions_of(current_user)]
+    mine.sort(key=lambda s: s.get("_last_seen", 0), reverse=True)
+    return render_template("sessions.html", sessions=mine)
+
+
+@app.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if not session:  # signed in by a token: no session of this request's to keep
+        abort(400, "This request has no session.")
+    others = [row for row, _ in sessions_of(current_user) if not this_session(row)]
+    for row in others:
+        db.session.delete(row)
+    db.session.commit()
+    flash(f"Ended {len(others)} other session{'' if len(others) == 1 else 's'}.", "success")
+    return redirect(url_for("sessions"), code=303)
+
+
+@app.template_filter()
+def when(unix):
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(unix))
+# ANCHOR_END: sessions
+
+
 # ANCHOR: tokens
 def tokens_page(status=200, **shown):
     rows = ApiToken.query.filter_by(user_id=current_user.id).order_by(
         ApiToken.created_at.desc(), ApiToken.id.desc()).all()
     # The curl example names this server as configured, never as the request's Host header says.
-    page = make_response(render_template("tokens.html", tokens=rows,
-                                         site_url=f"http://127.0.0.1:{PORT}", **shown), status)
+    site_url = f"http://127.0.0.1:{os.environ.get('PORT', 8116)}"
+    page = make_response(render_template("tokens.html", tokens=rows, site_url=site_url, **shown),
+                         status)
     page.headers["Cache-Control"] = "no-store"  # a page that shows a token stays in no cache
     return page
 
@@ -483,15 +543,17 @@ def api_me():
 @login_required
 def api_timeline():
     return jsonify(woofs=[{"id": w.id, "author_id": w.author_id, "author": w.author.username,
-                           "body": w.body, "posted": when(w.created_at)} for w in timeline_woofs()])
+                           "body": w.body, "posted": when(w.created_at)}
+                          for w in newest_first(Woof.query)])
 
 
 @app.post("/api/woofs")
 @login_required
 def api_post_woof():
     body = request.form.get("body", "").strip()
-    if error := woof_problem(body):
-        abort(422, error)
+    if not 1 <= len(body) <= 280:
+        abort(422, "A woof has at most 280 characters." if body
+              else "A woof needs at least one character.")
     woof = Woof(author_id=current_user.id, body=body)
     db.session.add(woof)
     db.session.commit()
@@ -506,7 +568,7 @@ def api_token():
     password = request.form.get("password", "")
     if not username or not password:
         abort(400, "Send the form fields username and password.")
-    user = check_password(username, password)  # the login form's slow Argon2 check
+    user = check(username, password)  # the login form's slow Argon2 check
     if user is None:
         return jsonify(error="Wrong username or password."), 401
     now = int(time.time())
@@ -519,4 +581,4 @@ def api_token():
 
 
 if __name__ == "__main__":
-    app.run(port=PORT)
+    app.run(port=int(os.environ.get("PORT", 8116)))  # `just flask 16`: the lesson's port + 100
