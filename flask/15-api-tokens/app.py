@@ -207,13 +207,6 @@ def needs_refresh():
 # ANCHOR_END: unauthorized
 
 
-@app.before_request
-def read_the_body():
-    # Every body is read: Werkzeug's development server drains one a view left unread by waiting
-    # for the client to hang up, while the client waits for the end of the answer.
-    request.get_data()
-
-
 # ANCHOR: csrf_check
 @app.before_request
 def check_csrf():
