@@ -159,7 +159,11 @@ async fn login(req: HttpRequest, session: Session, form: web::Form<LoginForm>) -
 // ANCHOR: logout
 /// Flask: `session.pop("username", None)`.
 async fn logout(session: Session) -> HttpResponse {
-    session.remove("username");
+    // Only when it is there: `remove` marks the session changed even for a missing key, and a
+    // changed session sends its cookie again.
+    if session.contains_key("username") {
+        session.remove("username");
+    }
     redirect("/")
 }
 // ANCHOR_END: logout

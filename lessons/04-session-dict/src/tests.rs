@@ -57,6 +57,18 @@ async fn logging_out_without_being_logged_in_is_a_redirect_not_an_error() {
     browser.get("/logout").await.assert_redirect("/");
 }
 
+/// `Session::remove` marks the session changed even for a key that is not there, and a changed
+/// session is sent again: logout looks first.
+#[actix_web::test]
+async fn logging_out_when_not_logged_in_leaves_the_session_cookie_alone() {
+    let mut browser = TestClient::new(&LESSON, app).await;
+    browser.post("/session/insert", &[("key", "cart"), ("value", "3 bones")]).await;
+    assert!(browser.cookie("session").is_some(), "a session, but no username in it");
+    let page = browser.get("/logout").await;
+    page.assert_redirect("/");
+    assert!(!page.has_set_cookie("session"), "nothing changed, so nothing is sent");
+}
+
 // ANCHOR: attributes
 #[actix_web::test]
 async fn the_session_cookie_is_http_only_lax_site_wide_and_not_secure_by_default() {

@@ -100,6 +100,19 @@ async fn logging_out_without_being_logged_in_is_a_redirect_not_an_error() {
     browser.get("/logout").await.assert_redirect("/");
 }
 
+/// `Session::remove` marks the session changed even for a key that is not there, and a changed
+/// session is sent again: logout looks first. (The clock stands still: no sliding renewal.)
+#[actix_web::test]
+async fn logging_out_when_not_logged_in_leaves_the_session_cookie_alone() {
+    let clock = Clock::manual(start());
+    let mut browser = browser(config(), &clock).await;
+    browser.post("/session/insert", &[("key", "cart"), ("value", "3 bones")]).await;
+    assert!(browser.cookie("session").is_some(), "a session, but no username in it");
+    let page = browser.get("/logout").await;
+    page.assert_redirect("/");
+    assert!(!page.has_set_cookie("session"), "nothing changed, so nothing is sent");
+}
+
 // ANCHOR: permanent
 #[actix_web::test]
 async fn a_permanent_session_cookie_carries_max_age_and_expires_of_five_minutes() {
