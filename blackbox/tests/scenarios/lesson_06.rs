@@ -68,7 +68,10 @@ fn a_visitor_logs_in_with_a_password_sees_the_profile_and_logs_out(visit: &mut V
     assert!(profile.says("likes long walks"));
     assert!(browser.get("/login").redirects_to("/"), "logged in already: on to the profile");
 
-    assert!(browser.get("/logout").redirects_to("/login"));
+    let page = browser.get("/logout");
+    assert!(page.redirects_to("/login"));
+    let removal = page.set_cookie("session").expect("a Set-Cookie for the session");
+    assert!(removal.is_removal_at(visit.now()), "the cookie goes: {}", removal.raw);
     assert!(browser.get("/").redirects_to("/login"), "logged out");
 }
 

@@ -116,7 +116,7 @@ pub async fn enforce(
         set_permanent(&session, true).map_err(ErrorInternalServerError)?;
     }
     if session.entries().is_empty() {
-        return Ok(res); // nothing to keep: no cookie
+        return Ok(res); // nothing to keep: no `_expires`
     }
     let end = settings.end_after(&session, now);
     if expires_at(&session) != Some(end) {

@@ -40,7 +40,7 @@ pub async fn rotate(
     let res = next.call(req).await?;
     let session = res.request().get_session();
     if session.entries().is_empty() {
-        return Ok(res); // nothing to keep: no cookie, no row
+        return Ok(res); // nothing to keep: no `_expires`, no row
     }
     match session.get::<i64>(ISSUED).ok().flatten() {
         Some(issued) if !due(issued, now) => {}

@@ -163,7 +163,9 @@ async fn the_session_page_is_read_only_now() {
 async fn logging_out_ends_the_session() {
     let clock = Clock::manual(start());
     let mut browser = logged_in_as("bbb", "0000", &clock).await;
-    browser.get("/logout").await.assert_redirect("/login");
+    let page = browser.get("/logout").await;
+    page.assert_redirect("/login");
+    assert!(browser.cookie("session").is_none(), "the cookie goes too: {:?}", page.set_cookies());
     browser.get("/").await.assert_redirect("/login");
     browser.get("/session").await.assert_not_contains("<td><code>username</code></td>");
 }
