@@ -185,7 +185,8 @@ impl<L: UserLoader> CurrentUser<L> {
     /// A request with an `Authorization` header is judged by that header alone, before any
     /// cookie (Flask-Login tries its `request_loader` last): a client that sends credentials
     /// means those, and a bad token must not fall back on a browser's session. Such a login is
-    /// never fresh, and the session is not touched, so the answer sets no cookie.
+    /// never fresh, and the login writes nothing to the session. (A page that shows a form still
+    /// makes its CSRF token, and with it a session: `/api/` answers set no cookie.)
     async fn load(req: &HttpRequest) -> Result<Self, Error> {
         if let Some(loaded) = req.extensions().get::<Self>() {
             return Ok(loaded.clone());
