@@ -188,9 +188,10 @@ fn back_to_login(
 // ANCHOR_END: login
 
 // ANCHOR: logout
-/// Flask: `session.pop("username", None)`. Everything the logged-in session held goes.
+/// Flask: `session.clear()`, and Flask deletes the emptied cookie. `purge` does both:
+/// everything the logged-in session held goes, and so does the cookie.
 async fn logout(session: Session) -> HttpResponse {
-    session.clear();
+    session.purge();
     redirect("/login")
 }
 // ANCHOR_END: logout

@@ -149,7 +149,8 @@ const FAILED: &str = "Wrong username or password.";
 // ANCHOR_END: login
 
 // ANCHOR: logout
-/// Flask: `session.pop("username", None)`. Everything the logged-in session held goes.
+/// Flask: `session.clear()`. Everything the logged-in session held goes, but the session stays
+/// (`clear`, not lesson 06's `purge`): the message below waits in it.
 async fn logout(req: HttpRequest, session: Session) -> HttpResponse {
     session.clear();
     if let Err(error) = flash(&session, Category::Info, "You have logged out.") {
