@@ -48,7 +48,7 @@ const ENGLISH: Words = Words {
     stolen: "if stolen",
     lanes: [
         Lane {
-            title: "Session cookie · lessons 04 to 14",
+            title: "Session cookie · lessons 11 to 16",
             holder: "a browser",
             holds: &[
                 "the `session` cookie:",
@@ -104,7 +104,7 @@ const INDONESIAN: Words = Words {
     stolen: "jika dicuri",
     lanes: [
         Lane {
-            title: "Cookie session · pelajaran 04 sampai 14",
+            title: "Cookie session · pelajaran 11 sampai 16",
             holder: "browser",
             holds: &[
                 "cookie `session`: id acak,",
