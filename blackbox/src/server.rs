@@ -11,6 +11,7 @@ use std::fs::{self, File};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::scenario::Side;
@@ -62,8 +63,12 @@ impl Server {
     /// Start lesson `folder` (`"04-session-dict"`) on one side. `clock`: under libfaketime.
     pub fn start(side: Side, folder: &str, clock: bool) -> Result<Server, String> {
         let port = free_port()?;
+        // One folder per server, even for two servers of the same lesson and side at once (the
+        // screenshots' test starts such pairs): dropping one removes its folder.
+        static SERVERS: AtomicUsize = AtomicUsize::new(0);
+        let n = SERVERS.fetch_add(1, Ordering::Relaxed);
         let scratch =
-            target().join("blackbox").join(format!("{}-{folder}-{side}", std::process::id()));
+            target().join("blackbox").join(format!("{}-{n}-{folder}-{side}", std::process::id()));
         fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
         let scratch = scratch.canonicalize().map_err(|e| e.to_string())?;
         let log = scratch.join("server.log");
