@@ -73,13 +73,35 @@ impl Lesson {
 pub struct Visit<'a> {
     pub side: Side,
     server: &'a Server,
+    /// A server of this visit's own, started by `restart_with`; then the one browsers talk to.
+    own: Option<Server>,
+    lesson: &'static Lesson,
     shared: Shared,
 }
 
 impl Visit<'_> {
     /// A new browser, with an empty cookie jar.
     pub fn browser(&self) -> Client {
-        Client::new(&self.server.url, self.shared.clone())
+        Client::new(self.url(), self.shared.clone())
+    }
+
+    /// Go on with a server of the same lesson and side started with these settings (what
+    /// `SESSION_ALWAYS_PERMANENT=1 just run 05` would do): the browsers made after this call
+    /// talk to it. The lesson's server, which the other scenarios share, keeps its settings.
+    pub fn restart_with(&mut self, settings: &[(&str, &str)]) {
+        let server = Server::start_with(self.side, self.lesson.folder, self.lesson.clock, settings)
+            .unwrap_or_else(|e| panic!("restart_with({settings:?}): {e}"));
+        let offset = *self.shared.offset.lock().unwrap_or_else(|e| e.into_inner());
+        if self.lesson.clock
+            && let Err(e) = server.set_clock(offset)
+        {
+            panic!("restart_with: the new server's clock: {e}");
+        }
+        self.own = Some(server);
+    }
+
+    fn server(&self) -> &Server {
+        self.own.as_ref().unwrap_or(self.server)
     }
 
     pub fn is_rust(&self) -> bool {
@@ -98,7 +120,7 @@ impl Visit<'_> {
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> &str {
-        &self.server.url
+        &self.server().url
     }
 
     /// Let `seconds` pass, for the server and for every browser of this visit (their cookies
@@ -109,8 +131,12 @@ impl Visit<'_> {
             *offset += seconds;
             *offset
         };
-        if let Err(e) = self.server.set_clock(offset) {
-            panic!("advance({seconds}): {e}");
+        // The lesson's server too, when a restarted one is in use: the next scenario's browsers
+        // keep this offset.
+        for server in [Some(self.server), self.own.as_ref()].into_iter().flatten() {
+            if let Err(e) = server.set_clock(offset) {
+                panic!("advance({seconds}): {e}");
+            }
         }
     }
 }
@@ -165,7 +191,7 @@ pub fn run_lesson(lesson: &'static Lesson, side: Side, filter: &str) -> Vec<Outc
     let mut outcomes = Vec::new();
     for scenario in chosen {
         let shared = Shared { offset: offset.clone(), ..Shared::default() };
-        let mut visit = Visit { side, server: &server, shared: shared.clone() };
+        let mut visit = Visit { side, server: &server, own: None, lesson, shared: shared.clone() };
         let result = catch_unwind(AssertUnwindSafe(|| (scenario.run)(&mut visit)));
         let exchanges = shared.exchanges.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let result = result.map_err(|panic| {

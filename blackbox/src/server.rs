@@ -62,6 +62,17 @@ pub struct Server {
 impl Server {
     /// Start lesson `folder` (`"04-session-dict"`) on one side. `clock`: under libfaketime.
     pub fn start(side: Side, folder: &str, clock: bool) -> Result<Server, String> {
+        Server::start_with(side, folder, clock, &[])
+    }
+
+    /// The same, with settings in the environment (`SESSION_ALWAYS_PERMANENT=1`, ...): both
+    /// sides read the same variables.
+    pub fn start_with(
+        side: Side,
+        folder: &str,
+        clock: bool,
+        settings: &[(&str, &str)],
+    ) -> Result<Server, String> {
         let port = free_port()?;
         // One folder per server, even for two servers of the same lesson and side at once (the
         // screenshots' test starts such pairs): dropping one removes its folder.
@@ -117,6 +128,7 @@ impl Server {
             // The default lifetime (5 minutes), whatever the shell says: the pages and the
             // screenshots' fingerprints show it.
             .env_remove("SESSION_LIFETIME")
+            .envs(settings.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);

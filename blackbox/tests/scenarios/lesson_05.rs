@@ -27,6 +27,10 @@ pub static LESSON: Lesson = Lesson {
             differs: "the lesson keeps the end in the encrypted session as `_expires`; Flask keeps only `_permanent` there and reads the age from the timestamp its signature covers"
         ),
         scenario!(the_session_page_cannot_change_the_servers_own_entries),
+        scenario!(
+            with_the_tutorials_hook_and_no_refresh_the_limit_still_counts_from_the_login,
+            differs: "SESSION_REFRESH_EACH_REQUEST=0 is an absolute limit here, hook or not; in Flask seed 000's hook modifies the session on every request, so each visit writes the cookie again and starts the lifetime over"
+        ),
     ],
 };
 
@@ -207,4 +211,26 @@ fn the_session_page_cannot_change_the_servers_own_entries(visit: &mut Visit) {
     let answer = browser.post("/session/insert", &[("key", "theme"), ("value", "dark")]);
     assert!(answer.redirects_to("/session"), "other keys as in lesson 04");
     assert!(browser.follow(&answer).says("<code>theme</code>"));
+}
+
+/// Seed 000's `before_request` hook (`SESSION_ALWAYS_PERMANENT=1`) with an absolute limit
+/// (`SESSION_REFRESH_EACH_REQUEST=0`), on a server started with both: a visit every 200 s.
+fn with_the_tutorials_hook_and_no_refresh_the_limit_still_counts_from_the_login(visit: &mut Visit) {
+    visit.restart_with(&[("SESSION_ALWAYS_PERMANENT", "1"), ("SESSION_REFRESH_EACH_REQUEST", "0")]);
+    let mut browser = logged_in_as(visit, "alice");
+    visit.advance(200);
+    let page = browser.get("/");
+    assert!(page.says(ALICE), "200 s after the login");
+    visit.advance(200);
+    let page = browser.get("/");
+    if visit.is_rust() {
+        // The hook sets `permanent` once; nothing changes, the end stays five minutes after the
+        // login, and 400 s after it the session is over.
+        assert!(page.says(LOGGED_OUT), "400 s after the login: ended");
+    } else {
+        // The hook's `session.permanent = True` counts as a change: the visit at 200 s wrote
+        // the cookie again, and the five minutes started over.
+        assert!(page.says(ALICE), "Flask: 200 s after the last visit, still logged in");
+        assert!(page.set_cookie("session").is_some(), "and the cookie written again");
+    }
 }
