@@ -62,14 +62,14 @@ test lesson="":
     echo "== the book"
     just docs
 
-# The Flask version of a lesson, on the lesson's port plus 100: `just flask 04` (port 8104).
 # The first run makes target/flask-venv with the pinned packages (flask/requirements.txt).
+# The Flask version of a lesson, on the lesson's port plus 100: `just flask 04` (port 8104).
 flask lesson:
     @scripts/flask run "{{lesson}}"
 
-# One suite, two servers: each lesson's scenarios (blackbox/tests/scenarios/) against the Rust
-# lesson and against its Flask app. `just both 04`: one lesson; `just both logout`: the
-# scenarios whose name says so. Part of `just test`.
+# Part of `just test`. `just both 04`: one lesson; `just both logout`: the scenarios whose name
+# says so.
+# One suite, two servers: each lesson's scenarios against the Rust lesson and its Flask app.
 both filter="":
     #!/usr/bin/env bash
     set -euo pipefail
